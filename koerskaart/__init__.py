@@ -1,0 +1,115 @@
+"""KoersKaart: a reflection card game for public-sector teams, played together on phones."""
+
+from __future__ import annotations
+
+import logging
+import os
+from typing import Any
+
+from flask import Flask, render_template, request
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from .config import ROOT, Config
+from .extensions import babel, csrf, db, limiter, migrate, socketio
+
+
+def select_locale() -> str:
+    """Dutch unless the visitor chose English with the language switch."""
+    from .play.routes import LANG_COOKIE
+
+    chosen = request.cookies.get(LANG_COOKIE)
+    return chosen if chosen in ("nl", "en") else "nl"
+
+
+def _sqlite_pragmas(engine: Engine) -> None:
+    """WAL so readers never wait for the writer; secure_delete so deleted answer links are overwritten."""
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        for pragma in (
+            "journal_mode=WAL",
+            "synchronous=NORMAL",  # a killed process loses nothing committed in WAL mode
+            "foreign_keys=ON",
+            "secure_delete=ON",
+            "busy_timeout=5000",
+        ):
+            cursor.execute(f"PRAGMA {pragma}")
+        cursor.close()
+
+
+def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
+    """The application factory: one app per call, every extension bound with init_app."""
+    app = Flask(__name__, instance_path=str(ROOT / "instance"))
+    app.config.from_object(Config)
+    if isinstance(config, dict):
+        app.config.update(config)
+    elif config is not None:
+        app.config.from_object(config)
+
+    if os.environ.get("KOERSKAART_PROXY_FIX") == "1":
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]
+
+    _quiet_logs()
+    db.init_app(app)
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            _sqlite_pragmas(db.engine)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    babel.init_app(app, locale_selector=select_locale)
+    csrf.init_app(app)
+    limiter.init_app(app)
+
+    from . import models  # noqa: F401  (registers the tables)
+    from .content import load_bundled
+    from .live import decks
+    from .play.routes import bp as play_bp
+    from .play.sockets import NAMESPACE, PlayNamespace
+
+    decks.install(app.extensions, load_bundled())
+    app.register_blueprint(play_bp)
+
+    if not socketio.namespace_handlers:
+        socketio.on_namespace(PlayNamespace(NAMESPACE))
+    socketio.init_app(
+        app,
+        async_mode=app.config["ASYNC_MODE"],
+        message_queue=app.config["REDIS_URL"],
+        max_http_buffer_size=app.config["MAX_TRANSPORT_BYTES"],
+        ping_interval=10,  # notice a vanished phone within ~30 s
+        ping_timeout=20,
+        logger=False,
+        engineio_logger=False,
+    )
+
+    from .cli import register_cli
+
+    register_cli(app)
+    _error_pages(app)
+
+    @app.context_processor
+    def _globals() -> dict[str, Any]:
+        return {"current_lang": select_locale(), "languages": app.config["LANGUAGES"]}
+
+    return app
+
+
+def _error_pages(app: Flask) -> None:
+    def page(code: int) -> Any:
+        def handler(_error: Exception) -> tuple[str, int]:
+            return render_template(f"errors/{code}.html"), code
+
+        return handler
+
+    for code in (400, 404, 429, 500):
+        app.register_error_handler(code, page(code))
+
+
+def _quiet_logs() -> None:
+    """Rule 8: no answers, codes or tokens in logs, so no request lines either (paths carry ids)."""
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
+    logging.getLogger("engineio").setLevel(logging.WARNING)
+    logging.getLogger("socketio").setLevel(logging.WARNING)

@@ -1,0 +1,60 @@
+"""Command-line tools: `flask --app koerskaart decks ...`."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+
+from .content import load_decks
+from .content.loader import BUNDLED_DIR, json_schema
+from .live import decks as installed_decks
+
+decks_cli = AppGroup("decks", help="Validate, list and describe decks.")
+
+
+@decks_cli.command("validate")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+def validate(paths: tuple[Path, ...]) -> None:
+    """Check deck files (default: the bundled decks) and report every problem."""
+    targets = list(paths) or [BUNDLED_DIR]
+    missing = [path for path in targets if not path.exists()]
+    for path in missing:
+        click.echo(f"{path}: no such file or folder", err=True)
+    decks, problems = load_decks([path for path in targets if path.exists()])
+    for problem in problems:
+        click.echo(str(problem), err=True)
+    for slug, deck in decks.items():
+        click.echo(f"ok  {slug}: {len(deck.cards)} cards")
+    if problems or missing:
+        click.echo(f"{len(problems) + len(missing)} problem(s)", err=True)
+        sys.exit(1)
+
+
+@decks_cli.command("list")
+def list_decks() -> None:
+    """Show the installed decks."""
+    for slug, deck in installed_decks.installed().items():
+        kinds: dict[str, int] = {}
+        for card in deck.cards:
+            kinds[card.type.value] = kinds.get(card.type.value, 0) + 1
+        mix = ", ".join(f"{count} {kind}" for kind, count in sorted(kinds.items()))
+        click.echo(f"{slug:32} v{deck.version}  {len(deck.cards):3} cards  ({mix})  {deck.title.nl}")
+
+
+@decks_cli.command("schema")
+@click.option("--output", "-o", type=click.Path(path_type=Path), help="Write to a file instead of stdout.")
+def schema(output: Path | None) -> None:
+    """Print the JSON Schema of the deck format (for editors)."""
+    text = json_schema()
+    if output:
+        output.write_text(text, encoding="utf-8")
+    else:
+        click.echo(text, nl=False)
+
+
+def register_cli(app: Flask) -> None:
+    app.cli.add_command(decks_cli)

@@ -1,0 +1,86 @@
+"""Configuration from the environment; every setting has a default that works for `make run`."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+ASYNC_MODES = ("gevent", "eventlet", "threading")
+
+
+def _instance_dir() -> Path:
+    path = Path(os.environ.get("KOERSKAART_INSTANCE", ROOT / "instance"))
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _secret_key() -> str:
+    """SECRET_KEY from the environment, else one generated once and kept in instance/."""
+    if os.environ.get("SECRET_KEY"):
+        return os.environ["SECRET_KEY"]
+    path = _instance_dir() / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def database_url(raw: str | None = None) -> str:
+    """DATABASE_URL as SQLAlchemy wants it (psycopg 3 for PostgreSQL)."""
+    url = raw or os.environ.get("DATABASE_URL") or f"sqlite:///{_instance_dir() / 'koerskaart.sqlite3'}"
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def async_mode() -> str:
+    mode = os.environ.get("KOERSKAART_ASYNC_MODE", "gevent")
+    if mode not in ASYNC_MODES:
+        raise ValueError(f"KOERSKAART_ASYNC_MODE must be one of {', '.join(ASYNC_MODES)}, not {mode!r}")
+    return mode
+
+
+def _int(name: str, default: int) -> int:
+    return int(os.environ.get(name, default))
+
+
+class Config:
+    SECRET_KEY = _secret_key()
+    SQLALCHEMY_DATABASE_URI = database_url()
+    SQLALCHEMY_ENGINE_OPTIONS: dict[str, object] = {"pool_pre_ping": True}
+    REDIS_URL = os.environ.get("REDIS_URL") or None  # Socket.IO message queue for several processes
+    ASYNC_MODE = async_mode()
+
+    BABEL_DEFAULT_LOCALE = "nl"
+    BABEL_TRANSLATION_DIRECTORIES = str(ROOT / "translations")  # absolute: Babel resolves relative to the package
+    LANGUAGES = ("nl", "en")
+
+    KOERSKAART_K = _int("KOERSKAART_K", 3)
+    KOERSKAART_K_TEXT = _int("KOERSKAART_K_TEXT", 4)
+    TABLE_CAPACITY = _int("KOERSKAART_TABLE_CAPACITY", 12)
+    SEAT_COOKIE_MAX_AGE = 12 * 3600  # a long conference day
+    MAX_PAYLOAD_BYTES = 4096  # one socket event's payload; larger ones are refused
+    MAX_TRANSPORT_BYTES = 64 * 1024  # engine.io drops larger messages and closes the connection
+    SOCKET_EVENTS_PER_SECOND = 20
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = os.environ.get("KOERSKAART_SECURE_COOKIES", "0") == "1"
+    PREFERRED_URL_SCHEME = "https" if SESSION_COOKIE_SECURE else "http"
+    WTF_CSRF_TIME_LIMIT = None  # a join form left open on a phone all morning still works
+
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_HEADERS_ENABLED = True
+    JOIN_RATE_LIMIT = os.environ.get("KOERSKAART_JOIN_RATE_LIMIT", "20 per minute")
+
+
+class TestingConfig(Config):
+    TESTING = True
+    SQLALCHEMY_DATABASE_URI = "sqlite://"
+    WTF_CSRF_ENABLED = False
+    RATELIMIT_ENABLED = False
+    ASYNC_MODE = "threading"
+    REDIS_URL = None

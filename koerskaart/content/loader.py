@@ -1,0 +1,138 @@
+"""Load deck files and report every problem in them, each with file and location."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+from pydantic import ValidationError
+
+from .schema import Deck, clean_message
+
+BUNDLED_DIR = Path(__file__).resolve().parent.parent / "decks"
+MAX_DECK_BYTES = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: str
+    location: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.location}: " if self.location else ""
+        return f"{self.file}: {where}{self.message}"
+
+
+def _location(loc: Iterable[int | str]) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out
+
+
+_PATH_PREFIX = re.compile(r"^([a-z_]+(?:\[\d+\])?(?:\.[a-z_]+(?:\[\d+\])?)*): (.+)$")
+
+
+def _split_path(location: str, message: str) -> tuple[str, str]:
+    """Move a leading ``field.path: `` from a message into the location."""
+    match = _PATH_PREFIX.match(message)
+    if not match:
+        return location, message
+    path, rest = match.groups()
+    return (f"{location}.{path}" if location else path), rest
+
+
+def _problems_from(error: ValidationError, name: str) -> list[Problem]:
+    problems = []
+    for item in error.errors():
+        location = _location(item["loc"])
+        message = clean_message(item["msg"])
+        if item["type"] == "extra_forbidden":
+            message = "unknown field"
+        elif item["type"] == "missing":
+            message = "required field missing"
+        # Deck-level checks join several findings that each name their own path.
+        for part in message.split("; "):
+            where, part = _split_path(location, part)
+            problems.append(Problem(name, where, part))
+    return problems
+
+
+def load_deck_file(path: Path) -> tuple[Deck | None, list[Problem]]:
+    """Parse and validate one deck file; never raises for bad content."""
+    name = path.name
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        return None, [Problem(name, "", f"cannot read file: {exc.strerror}")]
+    if size > MAX_DECK_BYTES:
+        return None, [Problem(name, "", f"file is larger than {MAX_DECK_BYTES // 1024} KiB")]
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError:
+        return None, [Problem(name, "", "file is not UTF-8 text")]
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or "invalid YAML"
+        return None, [Problem(name, where, f"invalid YAML: {problem}")]
+    if not isinstance(raw, dict):
+        return None, [Problem(name, "", "a deck file must be a mapping with schema_version, slug, ...")]
+    try:
+        deck = Deck.model_validate(raw)
+    except ValidationError as exc:
+        return None, _problems_from(exc, name)
+    if deck.slug != path.stem:
+        return None, [Problem(name, "slug", f"slug {deck.slug!r} must match the file name {path.stem!r}")]
+    return deck, []
+
+
+def deck_files(paths: Iterable[Path]) -> list[Path]:
+    """Expand folders into their *.yaml files, keeping files as given."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found.extend(sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml")))
+        else:
+            found.append(path)
+    return found
+
+
+def load_decks(paths: Iterable[Path]) -> tuple[dict[str, Deck], list[Problem]]:
+    """Load every deck under ``paths``; a slug used twice is a problem too."""
+    decks: dict[str, Deck] = {}
+    problems: list[Problem] = []
+    for path in deck_files(paths):
+        deck, found = load_deck_file(path)
+        problems.extend(found)
+        if deck is None:
+            continue
+        if deck.slug in decks:
+            problems.append(Problem(path.name, "slug", f"slug {deck.slug!r} is used by another deck"))
+            continue
+        decks[deck.slug] = deck
+    return decks, problems
+
+
+def load_bundled() -> dict[str, Deck]:
+    """The decks shipped with the app; a broken bundled deck is a bug, so raise."""
+    decks, problems = load_decks([BUNDLED_DIR])
+    if problems:
+        raise RuntimeError("bundled decks are invalid:\n" + "\n".join(map(str, problems)))
+    return decks
+
+
+def json_schema() -> str:
+    """The JSON Schema of the deck format, for editors (YAML language servers)."""
+    schema = Deck.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "KoersKaart deck"
+    return json.dumps(schema, indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,100 @@
+"""What players and hosts can ask the engine to do (after the handler has parsed the payload)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Join:
+    seat_id: str
+    nickname: str | None = None
+    as_host: bool = False
+
+
+@dataclass(frozen=True)
+class Leave:
+    seat_id: str
+
+
+@dataclass(frozen=True)
+class Remove:
+    by: str
+    seat_id: str
+
+
+@dataclass(frozen=True)
+class Lock:
+    by: str
+    locked: bool
+
+
+@dataclass(frozen=True)
+class Start:
+    by: str
+
+
+@dataclass(frozen=True)
+class Submit:
+    seat_id: str
+    card_index: int
+    value: object
+
+
+@dataclass(frozen=True)
+class CloseRound:
+    by: str
+
+
+@dataclass(frozen=True)
+class Skip:
+    by: str
+
+
+@dataclass(frozen=True)
+class Next:
+    by: str
+
+
+@dataclass(frozen=True)
+class GoTo:
+    by: str
+    card_index: int
+
+
+@dataclass(frozen=True)
+class Pause:
+    by: str
+    paused: bool
+
+
+@dataclass(frozen=True)
+class SetTimer:
+    by: str
+    seconds: int | None
+
+
+@dataclass(frozen=True)
+class AddAction:
+    seat_id: str
+    who: str
+    what: str
+    due: str
+
+
+@dataclass(frozen=True)
+class RemoveAction:
+    by: str
+    action_id: str
+
+
+@dataclass(frozen=True)
+class End:
+    by: str
+    keep_open_text: bool = False
+
+
+Action = (
+    Join | Leave | Remove | Lock | Start | Submit | CloseRound | Skip | Next | GoTo | Pause | SetTimer
+    | AddAction | RemoveAction | End
+)

@@ -1,0 +1,71 @@
+"""Turning a closed round's answers into what the table may see."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+
+from .cards import Answer, CardKind, CardRule
+
+
+class Coarse(StrEnum):
+    """Sensitive cards show these instead of exact small or near-unanimous counts."""
+
+    NONE = "none"
+    FEW = "few"
+    ALMOST_ALL = "almost_all"
+
+
+@dataclass(frozen=True)
+class Result:
+    """A frozen, revealed result. ``counts`` holds ints, or Coarse labels on sensitive cards."""
+
+    n: int
+    counts: tuple[int | str, ...] = ()
+    texts: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, object]:
+        return {"n": self.n, "counts": list(self.counts), "texts": list(self.texts)}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, object]) -> Result:
+        counts = data.get("counts") or []
+        texts = data.get("texts") or []
+        assert isinstance(counts, list) and isinstance(texts, list)
+        n = data["n"]
+        assert isinstance(n, int)
+        return cls(n=n, counts=tuple(counts), texts=tuple(str(t) for t in texts))
+
+
+def coarsen(counts: Sequence[int], n: int, k: int) -> tuple[int | str, ...]:
+    """Hide lone answers and unanimity: a bucket under k is "few", one within k-1 of n "almost all"."""
+    out: list[int | str] = []
+    for count in counts:
+        if count == 0:
+            out.append(0)
+        elif count < k:
+            out.append(Coarse.FEW.value)
+        elif count > n - k:
+            out.append(Coarse.ALMOST_ALL.value)
+        else:
+            out.append(count)
+    return tuple(out)
+
+
+def compute_result(card: CardRule, answers: Sequence[Answer], k: int, rng: random.Random) -> Result:
+    """The revealed result of ``answers``; the caller has checked the threshold."""
+    n = len(answers)
+    if card.kind is CardKind.OPEN:
+        texts = [str(a) for a in answers]
+        rng.shuffle(texts)  # no order to link a text to the moment someone typed it
+        return Result(n=n, texts=tuple(texts))
+    offset = 0 if card.kind is CardKind.CHOICE else 1
+    counts = [0] * card.buckets
+    for answer in answers:
+        assert isinstance(answer, int)
+        counts[answer - offset] += 1
+    if card.sensitive:
+        return Result(n=n, counts=coarsen(counts, n, k))
+    return Result(n=n, counts=tuple(counts))

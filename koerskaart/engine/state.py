@@ -1,0 +1,102 @@
+"""A table's state: plain data the engine reads and returns, stored by the services."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from .cards import Answer, CardRule
+from .results import Result
+
+MIN_K = 3  # PRODUCT.md: k = 3 by default, never lower
+
+
+class TableStatus(StrEnum):
+    LOBBY = "lobby"
+    PLAYING = "playing"
+    ENDED = "ended"
+
+
+class RoundStatus(StrEnum):
+    OPEN = "open"
+    REVEALED = "revealed"
+    TOO_FEW = "too_few"  # closed with fewer answers than the threshold: nothing shown, answers dropped
+    SKIPPED = "skipped"
+    DISCUSSED = "discussed"  # an action card, or a card left without answers
+
+
+CLOSED = frozenset({RoundStatus.REVEALED, RoundStatus.TOO_FEW, RoundStatus.DISCUSSED})
+
+
+@dataclass
+class Seat:
+    id: str
+    nickname: str | None = None
+    is_host: bool = False
+
+
+@dataclass
+class Round:
+    card_index: int
+    status: RoundStatus = RoundStatus.OPEN
+    # seat id -> answer; exists only while the round is open (PRODUCT.md rule 4)
+    answers: dict[str, Answer] = field(default_factory=dict)
+    result: Result | None = None
+
+
+@dataclass
+class TeamAction:
+    id: str
+    card_index: int
+    who: str
+    what: str
+    due: str
+
+
+@dataclass
+class Settings:
+    k: int = MIN_K
+    k_text: int = MIN_K + 1  # open text has its own, higher bar
+    capacity: int = 12
+
+    def __post_init__(self) -> None:
+        if self.k < MIN_K:
+            raise ValueError(f"k must be at least {MIN_K}")
+        if self.k_text < self.k:
+            raise ValueError("k_text must be at least k")
+
+
+@dataclass
+class TableState:
+    cards: tuple[CardRule, ...]
+    settings: Settings = field(default_factory=Settings)
+    status: TableStatus = TableStatus.LOBBY
+    locked: bool = False
+    paused: bool = False
+    card_index: int = 0
+    timer_ends_at: float | None = None
+    seats: dict[str, Seat] = field(default_factory=dict)  # insertion order = join order
+    rounds: dict[int, Round] = field(default_factory=dict)
+    actions: list[TeamAction] = field(default_factory=list)
+    keep_open_text: bool = False
+
+    @property
+    def current_round(self) -> Round | None:
+        return self.rounds.get(self.card_index)
+
+    @property
+    def current_card(self) -> CardRule:
+        return self.cards[self.card_index]
+
+    @property
+    def host_id(self) -> str | None:
+        return next((seat.id for seat in self.seats.values() if seat.is_host), None)
+
+    def threshold(self, card: CardRule) -> int:
+        """Answers needed before anything about a card may be shown."""
+        return self.settings.k_text if card.kind.value == "open" else self.settings.k
+
+    @property
+    def discussion_only(self) -> bool:
+        """Fewer players than k: the table can talk cards through but never sees results."""
+        return len(self.seats) < self.settings.k

@@ -1,0 +1,118 @@
+"""A table and everything it owns: seats, rounds, answers and team actions.
+
+Anonymity lives in the shape of these rows (PRODUCT.md rule 4): ``PendingAnswer``
+links an answer to a seat only while its round is open and is deleted at the
+reveal; ``Answer`` has no seat, no nickname and no timestamp, and its rows are
+written in shuffled order.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Table(db.Model):  # type: ignore[name-defined,misc]
+    __tablename__ = "tables"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    public_id: Mapped[str] = mapped_column(String(32), unique=True, index=True)
+    join_code: Mapped[str | None] = mapped_column(String(16), unique=True)  # freed when the table ends
+    screen_key_hash: Mapped[str] = mapped_column(String(64))
+    deck_slug: Mapped[str] = mapped_column(String(60))
+    deck_version: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(16), default="lobby")
+    locked: Mapped[bool] = mapped_column(Boolean, default=False)
+    paused: Mapped[bool] = mapped_column(Boolean, default=False)
+    card_index: Mapped[int] = mapped_column(Integer, default=0)
+    timer_ends_at: Mapped[float | None] = mapped_column(Float)
+    k: Mapped[int] = mapped_column(Integer)
+    k_text: Mapped[int] = mapped_column(Integer)
+    capacity: Mapped[int] = mapped_column(Integer)
+    keep_open_text: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    seats: Mapped[list[Seat]] = relationship(
+        back_populates="table", order_by="Seat.position", cascade="all, delete-orphan"
+    )
+    rounds: Mapped[list[RoundRow]] = relationship(
+        back_populates="table", order_by="RoundRow.card_index", cascade="all, delete-orphan"
+    )
+    actions: Mapped[list[TeamActionRow]] = relationship(
+        back_populates="table", order_by="TeamActionRow.position", cascade="all, delete-orphan"
+    )
+
+
+class Seat(db.Model):  # type: ignore[name-defined,misc]
+    __tablename__ = "seats"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    table_id: Mapped[int] = mapped_column(ForeignKey("tables.id", ondelete="CASCADE"), index=True)
+    public_id: Mapped[str] = mapped_column(String(32), unique=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)  # SHA-256 of the rejoin token
+    nickname: Mapped[str | None] = mapped_column(String(60))
+    is_host: Mapped[bool] = mapped_column(Boolean, default=False)
+    position: Mapped[int] = mapped_column(Integer)
+
+    table: Mapped[Table] = relationship(back_populates="seats")
+
+
+class RoundRow(db.Model):  # type: ignore[name-defined,misc]
+    __tablename__ = "rounds"
+    __table_args__ = (UniqueConstraint("table_id", "card_index"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    table_id: Mapped[int] = mapped_column(ForeignKey("tables.id", ondelete="CASCADE"), index=True)
+    card_index: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(16))
+    result: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # frozen once revealed
+
+    table: Mapped[Table] = relationship(back_populates="rounds")
+    pending: Mapped[list[PendingAnswer]] = relationship(cascade="all, delete-orphan")
+
+
+class PendingAnswer(db.Model):  # type: ignore[name-defined,misc]
+    """One seat's answer while its round is open: the only row that links answer and seat."""
+
+    __tablename__ = "pending_answers"
+    __table_args__ = (UniqueConstraint("round_id", "seat_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"), index=True)
+    seat_id: Mapped[int] = mapped_column(ForeignKey("seats.id", ondelete="CASCADE"))
+    value: Mapped[Any] = mapped_column(JSON)
+
+
+class Answer(db.Model):  # type: ignore[name-defined,misc]
+    """A revealed answer: no seat, no nickname, no time; written in shuffled order."""
+
+    __tablename__ = "answers"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"), index=True)
+    value: Mapped[Any] = mapped_column(JSON)
+
+
+class TeamActionRow(db.Model):  # type: ignore[name-defined,misc]
+    __tablename__ = "team_actions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    table_id: Mapped[int] = mapped_column(ForeignKey("tables.id", ondelete="CASCADE"), index=True)
+    public_id: Mapped[str] = mapped_column(String(32), unique=True)
+    card_index: Mapped[int] = mapped_column(Integer)
+    who: Mapped[str] = mapped_column(String(120))
+    what: Mapped[str] = mapped_column(Text)
+    due: Mapped[str] = mapped_column(String(80))
+    position: Mapped[int] = mapped_column(Integer)
+
+    table: Mapped[Table] = relationship(back_populates="actions")

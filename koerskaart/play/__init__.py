@@ -1,0 +1,1 @@
+"""Joining and playing a table: pages, forms and the /play socket namespace."""

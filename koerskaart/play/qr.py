@@ -1,0 +1,14 @@
+"""QR codes for join links, as inline SVG (segno)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import segno
+
+
+@lru_cache(maxsize=512)
+def join_qr_svg(url: str) -> str:
+    """An inline SVG QR code for ``url``: dark on light, scalable, with a quiet zone."""
+    qr = segno.make(url, error="m")
+    return str(qr.svg_inline(scale=4, border=2, dark="#0b2545", light="#ffffff", omitsize=True))

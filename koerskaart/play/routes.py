@@ -1,0 +1,190 @@
+"""Pages for starting, joining and playing a table."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlsplit
+
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_babel import get_locale
+
+from ..content import Deck
+from ..extensions import limiter
+from ..live import decks, service
+from .forms import JoinForm, StartTableForm
+from .sockets import seat_cookie_name
+from .ui_strings import scale_labels, ui_strings
+
+bp = Blueprint("play", __name__)
+LANG_COOKIE = "kk_lang"
+
+
+def lang() -> str:
+    return str(get_locale() or "nl")
+
+
+def deck_summary(deck: Deck, language: str) -> dict[str, Any]:
+    return {
+        "slug": deck.slug,
+        "title": deck.title.get(language),
+        "description": deck.description.get(language),
+        "card_count": len(deck.cards),
+        "phases": [phase.title.get(language) for phase in deck.phases],
+    }
+
+
+def deck_for_page(deck: Deck, language: str) -> dict[str, Any]:
+    """Everything the table page shows of a deck, in one language."""
+
+    def text(value: Any) -> str | None:
+        return value.get(language) if value is not None else None
+
+    return {
+        "slug": deck.slug,
+        "title": deck.title.get(language),
+        "cards": [
+            {
+                "index": index,
+                "id": card.id,
+                "type": card.type.value,
+                "phase": card.phase,
+                "phase_title": deck.phase_title(card.phase, language),
+                "prompt": card.prompt.get(language),
+                "body": text(card.body),
+                "options": [option.get(language) for option in card.options or []],
+                "follow_up": [question.get(language) for question in card.follow_up],
+                "source": text(card.source),
+                "sensitive": card.sensitive,
+                "max_length": card.max_length or 280,
+            }
+            for index, card in enumerate(deck.cards)
+        ],
+    }
+
+
+def _start_form() -> StartTableForm:
+    form = StartTableForm()
+    form.deck.choices = [(slug, deck.title.get(lang())) for slug, deck in decks.installed().items()]
+    return form
+
+
+def _seat_response(table_public_id: str, token: str) -> Response:
+    response = redirect(url_for("play.table", table_id=table_public_id))
+    response.set_cookie(
+        seat_cookie_name(table_public_id),
+        token,
+        max_age=current_app.config["SEAT_COOKIE_MAX_AGE"],
+        httponly=True,
+        secure=current_app.config["SESSION_COOKIE_SECURE"],
+        samesite="Lax",
+    )
+    return response
+
+
+@bp.get("/")
+def home() -> str:
+    language = lang()
+    return render_template(
+        "play/home.html",
+        decks=[deck_summary(deck, language) for deck in decks.installed().values()],
+        start_form=_start_form(),
+        join_form=JoinForm(formdata=None),
+    )
+
+
+@bp.post("/tables")
+def start_table() -> Response | tuple[str, int]:
+    form = _start_form()
+    if not form.validate_on_submit():
+        language = lang()
+        page = render_template(
+            "play/home.html",
+            decks=[deck_summary(deck, language) for deck in decks.installed().values()],
+            start_form=form,
+            join_form=JoinForm(formdata=None),
+        )
+        return page, 400
+    table, _seat_id, token, screen_key = service.create_table(form.deck.data, form.nickname.data)
+    # Only the creator ever sees the screen key; the session cookie is signed and theirs.
+    session[f"screen:{table.public_id}"] = screen_key
+    return _seat_response(table.public_id, token)
+
+
+@bp.route("/join", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["JOIN_RATE_LIMIT"], methods=["POST"])
+def join() -> Response | str | tuple[str, int]:
+    form = JoinForm()
+    error = None
+    if form.validate_on_submit():
+        try:
+            table, _seat, token, outcome = service.join_table(form.code.data, form.nickname.data)
+        except service.TableUnavailable:
+            # One message for unknown, locked, full and ended tables: no hint which.
+            error = _("This code does not open a table. Check the code, or ask the host.")
+        else:
+            from .sockets import publish
+
+            publish(outcome)
+            return _seat_response(table.public_id, token)
+    elif request.method == "POST":
+        error = _("Enter the table code.")
+    status = 200 if error is None else 400
+    return render_template("play/join.html", form=form, error=error), status
+
+
+def _table_page(table_id: str, template: str, **extra: Any) -> str:
+    table = service.get_table(table_id)
+    deck = decks.get(table.deck_slug) if table else None
+    if table is None or deck is None:
+        from flask import abort
+
+        abort(404)
+    language = lang()
+    return render_template(
+        template,
+        table_id=table_id,
+        deck=deck_for_page(deck, language),
+        scale_labels=scale_labels(),
+        strings=ui_strings(),
+        **extra,
+    )
+
+
+@bp.get("/t/<table_id>")
+def table(table_id: str) -> Response | str:
+    seat = service.find_seat(table_id, request.cookies.get(seat_cookie_name(table_id)))
+    if seat is None:
+        flash(_("You are not seated at this table. Join with the table code."), "info")
+        return redirect(url_for("play.join"))
+    screen_key = session.get(f"screen:{table_id}")
+    screen_url = url_for("play.screen", table_id=table_id) + "#" + screen_key if screen_key else None
+    return _table_page(table_id, "play/table.html", screen_url=screen_url)
+
+
+@bp.get("/t/<table_id>/screen")
+def screen(table_id: str) -> str:
+    return _table_page(table_id, "play/screen.html")
+
+
+@bp.get("/lang/<code>")
+def set_language(code: str) -> Response:
+    target = request.args.get("next", "")
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/"):
+        target = url_for("play.home")  # only local paths: no open redirect
+    response = make_response(redirect(target))
+    if code in current_app.config["LANGUAGES"]:
+        response.set_cookie(LANG_COOKIE, code, max_age=365 * 24 * 3600, samesite="Lax")
+    return response
