@@ -36,7 +36,7 @@ test: $(STAMP) translations
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy koerskaart/engine
+	$(BIN)/mypy --strict --follow-imports=silent koerskaart/engine
 
 clean:
 	rm -rf $(VENV) instance/*.sqlite3* .pytest_cache

@@ -55,7 +55,8 @@ class Config:
     ASYNC_MODE = async_mode()
 
     BABEL_DEFAULT_LOCALE = "nl"
-    BABEL_TRANSLATION_DIRECTORIES = str(ROOT / "translations")  # absolute: Babel resolves relative to the package
+    # Absolute: Flask-Babel resolves a relative path against the package, not the project.
+    BABEL_TRANSLATION_DIRECTORIES = str(ROOT / "translations")
     LANGUAGES = ("nl", "en")
 
     KOERSKAART_K = _int("KOERSKAART_K", 3)

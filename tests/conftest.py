@@ -66,7 +66,9 @@ class Player:
 
     def events(self, name: str | None = None) -> list[Any]:
         """Payloads received since the last call (all names, or one)."""
-        received = self.sock.get_received("/play")
+        # Read the queue directly: get_received() refuses once the server has disconnected us.
+        received = [pkt for pkt in self.sock.queue if pkt["namespace"] == "/play"]
+        self.sock.queue = [pkt for pkt in self.sock.queue if pkt["namespace"] != "/play"]
         self._backlog = getattr(self, "_backlog", []) + received
         if name is None:
             out, self._backlog = self._backlog, []
@@ -82,6 +84,16 @@ class Player:
 
     def answer(self, card_index: int, value: Any) -> dict[str, Any]:
         return self.send("submit_answer", {"card_index": card_index, "value": value})
+
+    def answered(self) -> int | None:
+        """The latest "x of N answered" this phone was told, from counts or snapshots."""
+        latest = None
+        for name, payload in self.events():
+            if name == "answer_count_changed":
+                latest = payload["answered"]
+            elif name == "table_updated" and payload["round"]:
+                latest = payload["round"]["answered"]
+        return latest
 
     def last_state(self) -> dict[str, Any]:
         updates = self.events("table_updated")

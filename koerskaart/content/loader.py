@@ -13,6 +13,19 @@ from pydantic import ValidationError
 
 from .schema import Deck, clean_message
 
+
+class DeckYamlLoader(yaml.SafeLoader):
+    """YAML with only true/false as booleans: "Yes", "No", "On" and "Off" are answers in a deck."""
+
+
+DeckYamlLoader.yaml_implicit_resolvers = {
+    first: [r for r in resolvers if r[0] != "tag:yaml.org,2002:bool"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+DeckYamlLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
+
 BUNDLED_DIR = Path(__file__).resolve().parent.parent / "decks"
 MAX_DECK_BYTES = 1024 * 1024
 
@@ -76,7 +89,7 @@ def load_deck_file(path: Path) -> tuple[Deck | None, list[Problem]]:
     if size > MAX_DECK_BYTES:
         return None, [Problem(name, "", f"file is larger than {MAX_DECK_BYTES // 1024} KiB")]
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=DeckYamlLoader)
     except UnicodeDecodeError:
         return None, [Problem(name, "", "file is not UTF-8 text")]
     except yaml.YAMLError as exc:

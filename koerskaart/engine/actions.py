@@ -95,6 +95,19 @@ class End:
 
 
 Action = (
-    Join | Leave | Remove | Lock | Start | Submit | CloseRound | Skip | Next | GoTo | Pause | SetTimer
-    | AddAction | RemoveAction | End
+    Join
+    | Leave
+    | Remove
+    | Lock
+    | Start
+    | Submit
+    | CloseRound
+    | Skip
+    | Next
+    | GoTo
+    | Pause
+    | SetTimer
+    | AddAction
+    | RemoveAction
+    | End
 )

@@ -171,19 +171,19 @@ def _handle(action: object, state: TableState, ctx: Context) -> None:
 def _join(action: a.Join, state: TableState, ctx: Context) -> None:
     if action.seat_id in state.seats:
         return  # a retried join is the same join
-    if (
-        state.status is TableStatus.ENDED
-        or state.locked
-        or len(state.seats) >= state.settings.capacity
-    ):
+    if state.status is TableStatus.ENDED or state.locked or len(state.seats) >= state.settings.capacity:
         raise ActionRefused(Code.TABLE_UNAVAILABLE)
     nickname = clean_text(action.nickname or "", NICKNAME_LENGTH) or None
     state.seats[action.seat_id] = Seat(action.seat_id, nickname, is_host=action.as_host or not state.seats)
     ctx.emit(e.SeatJoined(action.seat_id))
     current = state.current_round
-    if state.status is TableStatus.PLAYING and current is not None and current.status is RoundStatus.OPEN:
-        if state.cards[current.card_index].answerable:
-            _count(state, ctx, current)
+    if (
+        state.status is TableStatus.PLAYING
+        and current is not None
+        and current.status is RoundStatus.OPEN
+        and state.cards[current.card_index].answerable
+    ):
+        _count(state, ctx, current)
 
 
 @_handle.register

@@ -73,19 +73,20 @@ def save_state(
 
 def _save_seats(table: Table, new: TableState, tokens: dict[str, str]) -> dict[str, SeatRow]:
     rows = {row.public_id: row for row in table.seats}
-    for public_id, row in rows.items():
+    for public_id, gone in list(rows.items()):
         if public_id not in new.seats:
-            table.seats.remove(row)  # delete-orphan; its pending answers cascade with it
+            table.seats.remove(gone)  # delete-orphan; its pending answers cascade with it
+            del rows[public_id]
     position = max((row.position for row in table.seats), default=0)
     for seat in new.seats.values():
-        row = rows.get(seat.id)
-        if row is None:
+        found = rows.get(seat.id)
+        if found is None:
             position += 1
-            row = SeatRow(public_id=seat.id, token_hash=tokens[seat.id], position=position)
-            table.seats.append(row)
-            rows[seat.id] = row
-        row.nickname = seat.nickname
-        row.is_host = seat.is_host
+            found = SeatRow(public_id=seat.id, token_hash=tokens[seat.id], position=position)
+            table.seats.append(found)
+            rows[seat.id] = found
+        found.nickname = seat.nickname
+        found.is_host = seat.is_host
     if any(row.id is None for row in rows.values()):
         db.session.flush()
     return rows

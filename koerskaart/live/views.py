@@ -7,8 +7,6 @@ import time
 from ..engine import RoundStatus, TableState, TableStatus
 from ..engine import events as ev
 
-
-
 _REASONS = {
     ev.SeatJoined: "seat_joined",
     ev.SeatLeft: "seat_left",

@@ -15,6 +15,8 @@ class StartTableForm(FlaskForm):
 
 
 class JoinForm(FlaskForm):
-    code = StringField(_l("Table code"), validators=[DataRequired(_l("Enter the table code.")), Length(max=64)])
+    code = StringField(
+        _l("Table code"), validators=[DataRequired(_l("Enter the table code.")), Length(max=64)]
+    )
     nickname = StringField(_l("Your name (optional)"), validators=[Optional(), Length(max=30)])
     submit = SubmitField(_l("Join"))

@@ -17,8 +17,8 @@ from flask import (
     session,
     url_for,
 )
-from flask_babel import gettext as _
 from flask_babel import get_locale
+from flask_babel import gettext as _
 
 from ..content import Deck
 from ..extensions import limiter

@@ -166,9 +166,7 @@ class PlayNamespace(Namespace):
         return self._act(payload, p.RemovePlayer, lambda seat, d, _s: act.Remove(seat, d.seat_id))
 
     def on_add_action(self, payload: Any = None) -> Ack:
-        return self._act(
-            payload, p.AddAction, lambda seat, d, _s: act.AddAction(seat, d.who, d.what, d.due)
-        )
+        return self._act(payload, p.AddAction, lambda seat, d, _s: act.AddAction(seat, d.who, d.what, d.due))
 
     def on_remove_action(self, payload: Any = None) -> Ack:
         return self._act(payload, p.RemoveAction, lambda seat, d, _s: act.RemoveAction(seat, d.action_id))
