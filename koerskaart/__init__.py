@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+from pathlib import Path
 from typing import Any
 
 from flask import Flask, render_template, request
@@ -69,7 +70,7 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
     from .play.routes import bp as play_bp
     from .play.sockets import NAMESPACE, PlayNamespace
 
-    decks.install(app.extensions, load_bundled())
+    decks.install(app.extensions, load_bundled(Path(d) for d in app.config["DECK_DIRS"]))
     app.register_blueprint(play_bp)
 
     if not socketio.namespace_handlers:

@@ -59,6 +59,8 @@ class Config:
     BABEL_TRANSLATION_DIRECTORIES = str(ROOT / "translations")
     LANGUAGES = ("nl", "en")
 
+    # Extra deck folders (os.pathsep-separated), loaded beside the bundled decks.
+    DECK_DIRS = [p for p in os.environ.get("KOERSKAART_DECK_DIRS", "").split(os.pathsep) if p]
     KOERSKAART_K = _int("KOERSKAART_K", 3)
     KOERSKAART_K_TEXT = _int("KOERSKAART_K_TEXT", 4)
     TABLE_CAPACITY = _int("KOERSKAART_TABLE_CAPACITY", 12)

@@ -135,11 +135,11 @@ def load_decks(paths: Iterable[Path]) -> tuple[dict[str, Deck], list[Problem]]:
     return decks, problems
 
 
-def load_bundled() -> dict[str, Deck]:
-    """The decks shipped with the app; a broken bundled deck is a bug, so raise."""
-    decks, problems = load_decks([BUNDLED_DIR])
+def load_bundled(extra_dirs: Iterable[Path] = ()) -> dict[str, Deck]:
+    """The shipped decks plus any in ``extra_dirs``; refuse to start on a broken one."""
+    decks, problems = load_decks([BUNDLED_DIR, *extra_dirs])
     if problems:
-        raise RuntimeError("bundled decks are invalid:\n" + "\n".join(map(str, problems)))
+        raise RuntimeError("invalid decks:\n" + "\n".join(map(str, problems)))
     return decks
 
 
