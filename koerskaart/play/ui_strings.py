@@ -1,0 +1,184 @@
+"""Every string the table page and table screen scripts show, translated on the server.
+
+The scripts have no translation machinery of their own: the page embeds this dict
+as JSON and the scripts fill ``%(name)s`` placeholders with a plain replace. Keep
+the placeholder names stable; translators must keep them as they are.
+"""
+
+from __future__ import annotations
+
+from flask_babel import gettext
+
+# Every code in docs/socket-protocol.md, plus the connection refusal.
+ERROR_CODES = (
+    "invalid_payload",
+    "payload_too_large",
+    "not_authenticated",
+    "rate_limited",
+    "not_seated",
+    "not_host",
+    "wrong_state",
+    "paused",
+    "not_current_card",
+    "round_closed",
+    "invalid_answer",
+    "not_answerable",
+    "too_few_answers",
+    "invalid_card",
+    "unknown_seat",
+    "unknown_action",
+    "invalid_input",
+    "table_unavailable",
+    "server_error",
+)
+
+
+def error_strings() -> dict[str, str]:
+    """One message per error code, keyed ``error_<code>``."""
+    return {
+        "error_invalid_payload": gettext("That did not work. Reload the page and try again."),
+        "error_payload_too_large": gettext("That is too long to send. Make it shorter."),
+        "error_not_authenticated": gettext(
+            "You are not at this table (any more). Join again with the table code."
+        ),
+        "error_rate_limited": gettext("That was a bit fast. Wait a moment and try again."),
+        "error_not_seated": gettext("You are no longer at this table."),
+        "error_not_host": gettext("Only the host can do this."),
+        "error_wrong_state": gettext("That is not possible right now."),
+        "error_paused": gettext("The game is paused. Wait until the host resumes it."),
+        "error_not_current_card": gettext("The table has moved on to another card."),
+        "error_round_closed": gettext("This round is closed: answers can no longer be changed."),
+        "error_invalid_answer": gettext("That answer cannot be used for this card."),
+        "error_not_answerable": gettext(
+            "On this card you agree on actions together; there is nothing to answer."
+        ),
+        "error_too_few_answers": gettext("Not enough answers yet to show a result."),
+        "error_invalid_card": gettext("That card cannot be shown."),
+        "error_unknown_seat": gettext("That player is no longer at the table."),
+        "error_unknown_action": gettext("That action has already been removed."),
+        "error_invalid_input": gettext("Check what you filled in and try again."),
+        "error_table_unavailable": gettext("This table cannot be joined."),
+        "error_server_error": gettext("Something went wrong on the server. Nothing was saved; try again."),
+        "error_timeout": gettext("The server did not respond. Check your connection and try again."),
+        "error_offline": gettext("You are offline. Wait until the connection is back and try again."),
+        "error_unknown": gettext("That did not work. Try again."),
+    }
+
+
+def ui_strings() -> dict[str, str]:
+    """The strings of static/js/table.js, screen.js and kk.js, in the current language."""
+    strings = {
+        # connection
+        "connecting": gettext("Connecting to the table…"),
+        "reconnecting": gettext("Connection lost. Reconnecting…"),
+        "reconnected": gettext("Connected again."),
+        "screen_missing_key": gettext(
+            "This table screen link is incomplete. Open it again from the host's phone."
+        ),
+        "screen_refused": gettext(
+            "This table screen cannot connect. The table may have ended, or the link is not complete."
+        ),
+        # people
+        "player_n": gettext("Player %(n)s"),
+        "you": gettext("you"),
+        "host": gettext("host"),
+        "people_one": gettext("1 person is at the table"),
+        "people_other": gettext("%(n)s people are at the table"),
+        "remove_player": gettext("Remove %(name)s"),
+        "confirm_remove": gettext(
+            "Remove %(name)s from the table? They cannot come back with the same seat."
+        ),
+        "removed_player": gettext("%(name)s has been removed."),
+        # lobby
+        "discussion_only": gettext(
+            "You are fewer than %(k)s: you can talk the cards through, but results are never shown."
+        ),
+        "discussion_only_playing": gettext(
+            "Fewer than %(k)s people are at the table: answers are never shown as a result."
+        ),
+        "lock": gettext("Lock the table"),
+        "unlock": gettext("Unlock the table"),
+        "locked_note": gettext("The table is locked: nobody else can join."),
+        "unlocked_note": gettext("The table is open: others can join with the code."),
+        "copied": gettext("Link copied."),
+        "copy_failed": gettext("Copying did not work. Select the link and copy it yourself."),
+        # card
+        "card_of": gettext("Card %(n)s of %(total)s"),
+        "new_card": gettext("Card %(n)s of %(total)s: %(prompt)s"),
+        "answered": gettext("%(answered)s of %(total)s answered"),
+        "your_answer": gettext("Your answer"),
+        "send": gettext("Send answer"),
+        "change": gettext("Change answer"),
+        "sending": gettext("Sending…"),
+        "answer_sent": gettext("Your answer is in. You can change it until the reveal."),
+        "answer_pending": gettext(
+            "Your answer has not been confirmed yet. It is sent again as soon as the connection is back."
+        ),
+        "choose_first": gettext("Choose an answer first."),
+        "write_first": gettext("Write an answer first."),
+        "characters": gettext("%(count)s of %(max)s characters"),
+        "open_hint": gettext("Your text is shown to the table without your name, in random order."),
+        # reveal
+        "result_revealed": gettext("Result revealed"),
+        "result_heading": gettext("Result"),
+        "based_on": gettext("Based on %(n)s answers"),
+        "too_few": gettext("Fewer than %(k)s answers: no result is shown."),
+        "too_few_announce": gettext("The round is closed with too few answers. No result is shown."),
+        "few": gettext("a few"),
+        "almost_all": gettext("almost everyone"),
+        "sensitive_note": gettext(
+            "To protect anonymity, small groups are shown as “a few” "
+            "and near-unanimous ones as “almost everyone”."
+        ),
+        "open_answers": gettext("The answers, in random order"),
+        "texts_not_kept": gettext("%(n)s answers; the texts were not kept."),
+        "skipped": gettext("This card was skipped."),
+        "discussed": gettext("Discussed"),
+        "not_played": gettext("Not played"),
+        "follow_up": gettext("Questions for the conversation"),
+        "source": gettext("Source: %(source)s"),
+        # actions
+        "actions_heading": gettext("Our actions"),
+        "no_actions": gettext("No actions yet."),
+        "action_due": gettext("by %(due)s"),
+        "action_who_nobody": gettext("(nobody named yet)"),
+        "remove_action": gettext("Remove action: %(what)s"),
+        "action_added": gettext("Action added."),
+        "what_required": gettext("Describe the action first."),
+        # host
+        "reveal_needs": gettext("A result can be shown from %(k)s answers."),
+        "next_needs": gettext("Reveal or skip this card first: answers have been given."),
+        "pause": gettext("Pause"),
+        "resume": gettext("Resume"),
+        "paused_announce": gettext("The game is paused."),
+        "resumed_announce": gettext("The game continues."),
+        "timer_left": gettext("Time left: %(time)s"),
+        "timer_up": gettext("Time is up"),
+        "timer_set": gettext("Timer set to %(n)s minutes."),
+        "timer_cleared": gettext("Timer switched off."),
+        "confirm_leave": gettext("Leave this table? You cannot come back to the same seat."),
+        # end
+        "ended_announce": gettext("The game has ended."),
+    }
+    strings.update(error_strings())
+    return strings
+
+
+def scale_labels() -> dict[str, list[str]]:
+    """The five points of the agree scale and the frequency scale, 1 to 5."""
+    return {
+        "statement": [
+            gettext("Strongly disagree"),
+            gettext("Disagree"),
+            gettext("Neither agree nor disagree"),
+            gettext("Agree"),
+            gettext("Strongly agree"),
+        ],
+        "frequency": [
+            gettext("Never"),
+            gettext("Rarely"),
+            gettext("Sometimes"),
+            gettext("Often"),
+            gettext("Always"),
+        ],
+    }

@@ -1,0 +1,52 @@
+"""Real Chromium (Debian's /usr/bin/chromium) driven by Playwright against a real server process."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import require
+from tests.live import RealServer
+
+CHROMIUM = "/usr/bin/chromium"
+# Flags that keep Chromium quiet on a closed network (no update, sync or background calls).
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
+ARTIFACTS = Path(os.environ.get("KOERSKAART_ARTIFACTS", Path(__file__).resolve().parents[2] / "instance" / "artifacts"))
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    require(shutil.which(CHROMIUM) is not None or Path(CHROMIUM).exists(), f"Chromium at {CHROMIUM}")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="module")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RealServer]:
+    server = RealServer(tmp_path_factory.mktemp("browser-server"), mode="gevent", test_deck=True)
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def artifacts() -> Path:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    return ARTIFACTS
