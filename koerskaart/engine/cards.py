@@ -49,8 +49,10 @@ Answer = int | str
 
 def clean_text(value: str, max_length: int) -> str:
     """Normalise free text: no control characters, single spaces, bounded length."""
-    value = unicodedata.normalize("NFC", value)
-    value = "".join(ch for ch in value if unicodedata.category(ch)[0] != "C" or ch in "\n\t")
+    # Line breaks and tabs become spaces first; then control and format characters go
+    # (bidi overrides can disguise text), except the zero-width joiner composed emoji need.
+    value = _SPACE.sub(" ", unicodedata.normalize("NFC", value))
+    value = "".join(ch for ch in value if unicodedata.category(ch)[0] != "C" or ch == "\u200d")
     return _SPACE.sub(" ", value).strip()[:max_length]
 
 

@@ -11,11 +11,11 @@ from .cards import Answer, CardKind, CardRule
 
 
 class Coarse(StrEnum):
-    """Sensitive cards show these instead of exact small or near-unanimous counts."""
+    """Sensitive cards show only these bands, never exact counts (PRODUCT.md rule 7)."""
 
-    NONE = "none"
-    FEW = "few"
-    ALMOST_ALL = "almost_all"
+    FEW = "few"  # 0 to k-1: "none" is not shown apart, or an empty bar would reveal unanimity
+    SOME = "some"  # k to n-k
+    ALMOST_ALL = "almost_all"  # more than n-k, unanimity included
 
 
 @dataclass(frozen=True)
@@ -40,17 +40,19 @@ class Result:
 
 
 def coarsen(counts: Sequence[int], n: int, k: int) -> tuple[int | str, ...]:
-    """Hide lone answers and unanimity: a bucket under k is "few", one within k-1 of n "almost all"."""
+    """Bands instead of counts, so no bar pins down a lone answer or unanimity.
+
+    With n >= k + 1 (the sensitive threshold) every band admits at least two values
+    and the bands' sum never forces one: ``tests/engine`` checks this exhaustively.
+    """
     out: list[int | str] = []
     for count in counts:
-        if count == 0:
-            out.append(0)
-        elif count < k:
+        if count < k:
             out.append(Coarse.FEW.value)
         elif count > n - k:
             out.append(Coarse.ALMOST_ALL.value)
         else:
-            out.append(count)
+            out.append(Coarse.SOME.value)
     return tuple(out)
 
 

@@ -108,6 +108,7 @@ def _close_if_complete(state: TableState, ctx: Context) -> None:
     current = state.current_round
     if (
         state.status is TableStatus.PLAYING
+        and not state.paused  # a paused table reveals nothing; resuming completes the round
         and current is not None
         and current.status is RoundStatus.OPEN
         and current.answers
@@ -273,7 +274,8 @@ def _go_to(action: a.GoTo, state: TableState, ctx: Context) -> None:
     _host(state, action.by)
     _playing(state)
     visited = max(state.rounds, default=0)
-    if not 0 <= action.card_index <= visited or action.card_index == state.card_index:
+    index = action.card_index
+    if isinstance(index, bool) or not 0 <= index <= visited or index == state.card_index:
         raise ActionRefused(Code.INVALID_CARD)
     _leave_current(state, ctx, drop_answers=False)
     _enter(state, ctx, action.card_index)
@@ -286,6 +288,7 @@ def _pause(action: a.Pause, state: TableState, ctx: Context) -> None:
     if state.paused != action.paused:
         state.paused = action.paused
         ctx.emit(e.PauseChanged(action.paused))
+        _close_if_complete(state, ctx)
 
 
 @_handle.register

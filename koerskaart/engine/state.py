@@ -22,7 +22,7 @@ class RoundStatus(StrEnum):
     REVEALED = "revealed"
     TOO_FEW = "too_few"  # closed with fewer answers than the threshold: nothing shown, answers dropped
     SKIPPED = "skipped"
-    DISCUSSED = "discussed"  # an action card, or a card left without answers
+    DISCUSSED = "discussed"  # an action card the table moved on from
 
 
 CLOSED = frozenset({RoundStatus.REVEALED, RoundStatus.TOO_FEW, RoundStatus.DISCUSSED})
@@ -93,8 +93,14 @@ class TableState:
         return next((seat.id for seat in self.seats.values() if seat.is_host), None)
 
     def threshold(self, card: CardRule) -> int:
-        """Answers needed before anything about a card may be shown."""
-        return self.settings.k_text if card.kind.value == "open" else self.settings.k
+        """Answers needed before anything about a card may be shown.
+
+        Open text has its own, higher bar; a sensitive card needs one more than k,
+        because with exactly k answers its bands would still pin down unanimity.
+        """
+        if card.kind.value == "open":
+            return self.settings.k_text
+        return self.settings.k + 1 if card.sensitive else self.settings.k
 
     @property
     def discussion_only(self) -> bool:

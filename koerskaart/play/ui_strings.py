@@ -124,11 +124,12 @@ def ui_strings() -> dict[str, str]:
         "based_on": gettext("Based on %(n)s answers"),
         "too_few": gettext("Fewer than %(k)s answers: no result is shown."),
         "too_few_announce": gettext("The round is closed with too few answers. No result is shown."),
-        "few": gettext("a few"),
+        "few": gettext("none or a few"),
+        "some": gettext("part of the table"),
         "almost_all": gettext("almost everyone"),
         "sensitive_note": gettext(
-            "To protect anonymity, small groups are shown as “a few” "
-            "and near-unanimous ones as “almost everyone”."
+            "A sensitive card: to protect anonymity it shows no exact numbers, only "
+            "“none or a few”, “part of the table” and “almost everyone”."
         ),
         "open_answers": gettext("The answers, in random order"),
         "texts_not_kept": gettext("%(n)s answers; the texts were not kept."),

@@ -24,7 +24,8 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--disable-dev-shm-usage",
 ]
-ARTIFACTS = Path(os.environ.get("KOERSKAART_ARTIFACTS", Path(__file__).resolve().parents[2] / "instance" / "artifacts"))
+DEFAULT_ARTIFACTS = Path(__file__).resolve().parents[2] / "instance" / "artifacts"
+ARTIFACTS = Path(os.environ.get("KOERSKAART_ARTIFACTS", DEFAULT_ARTIFACTS))
 
 
 @pytest.fixture(scope="module")

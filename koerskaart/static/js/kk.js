@@ -170,9 +170,10 @@
     }
   };
 
-  /** Threshold of a card: open text has its own, higher bar. */
+  /** Threshold of a card: open text has its own, higher bar; sensitive cards need k + 1 (as the engine). */
   KK.threshold = function (card, table) {
-    return card && card.type === "open" ? table.k_text : table.k;
+    if (card && card.type === "open") return table.k_text;
+    return card && card.sensitive ? table.k + 1 : table.k;
   };
 
   /**
@@ -221,6 +222,10 @@
       if (count === "few") {
         valueText = strings.few;
         share = n ? Math.min(k / 2, n) / n : 0;
+        isApprox = true;
+      } else if (count === "some") {
+        valueText = strings.some;
+        share = 0.5;
         isApprox = true;
       } else if (count === "almost_all") {
         valueText = strings.almost_all;
