@@ -28,6 +28,7 @@ class CardRule:
 
     kind: CardKind
     options: int = 0
+    id: str = ""  # the deck's stable card id, kept with stored rounds
     max_length: int = DEFAULT_TEXT_LENGTH
     sensitive: bool = False
 

@@ -24,6 +24,7 @@ def get(slug: str) -> Deck | None:
 def card_rule(card: Card) -> CardRule:
     return CardRule(
         kind=CardKind(card.type.value),
+        id=card.id,
         options=len(card.options or []),
         max_length=card.max_length or DEFAULT_TEXT_LENGTH,
         sensitive=card.sensitive,

@@ -99,7 +99,7 @@ def _save_rounds(
     for index, round_ in new.rounds.items():
         row = rows.get(index)
         if row is None:
-            row = RoundRow(card_index=index, status=round_.status.value)
+            row = RoundRow(card_index=index, card_id=new.cards[index].id, status=round_.status.value)
             table.rounds.append(row)
             rows[index] = row
         row.status = round_.status.value

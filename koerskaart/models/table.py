@@ -74,6 +74,7 @@ class RoundRow(db.Model):  # type: ignore[name-defined,misc]
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     table_id: Mapped[int] = mapped_column(ForeignKey("tables.id", ondelete="CASCADE"), index=True)
     card_index: Mapped[int] = mapped_column(Integer)
+    card_id: Mapped[str] = mapped_column(String(40))  # stable across deck versions, unlike the index
     status: Mapped[str] = mapped_column(String(16))
     result: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # frozen once revealed
 
