@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import os
+import re
 import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
+from typing import Any
 
 import requests
+import socketio
 
 ROOT = Path(__file__).resolve().parents[1]
 TEST_DECKS = Path(__file__).resolve().parent / "data"
@@ -86,3 +90,91 @@ class RealServer:
 
     def output(self) -> str:
         return self.log.read_text(errors="replace") if self.log.exists() else ""
+
+
+_CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="csrf_token"')
+
+
+class Phone:
+    """One phone against a real server: an HTTP session for cookies, a Socket.IO client for play."""
+
+    def __init__(self, base_url: str) -> None:
+        self.base_url = base_url
+        self.http = requests.Session()
+        self.table_id: str | None = None
+        self.received: list[tuple[str, Any]] = []
+        self._changed = threading.Condition()
+        self.sio = socketio.Client(reconnection=True, reconnection_delay=0.2, reconnection_delay_max=1)
+        for name in ("table_joined", "table_updated", "answer_count_changed", "seat_removed"):
+            self.sio.on(name, self._recorder(name), namespace="/play")
+
+    def _recorder(self, name: str) -> Any:
+        def record(payload: Any = None) -> None:
+            with self._changed:
+                self.received.append((name, payload))
+                self._changed.notify_all()
+
+        return record
+
+    def _csrf(self, path: str) -> str:
+        page = self.http.get(self.base_url + path, timeout=10).text
+        match = _CSRF.search(page)
+        assert match, f"no csrf_token on {path}"
+        return match.group(1) or match.group(2)
+
+    def _seated(self, response: requests.Response) -> None:
+        assert response.status_code == 302, response.text[:300]
+        self.table_id = response.headers["Location"].rsplit("/", 1)[-1]
+
+    def start_table(self, deck: str) -> None:
+        token = self._csrf("/")
+        data = {"csrf_token": token, "deck": deck, "nickname": "Host"}
+        self._seated(self.http.post(self.base_url + "/tables", data=data, allow_redirects=False, timeout=10))
+
+    def join(self, code: str, server: str | None = None) -> None:
+        if server:
+            self.base_url = server
+        token = self._csrf("/join")
+        data = {"csrf_token": token, "code": code}
+        self._seated(self.http.post(self.base_url + "/join", data=data, allow_redirects=False, timeout=10))
+
+    @property
+    def seat_token(self) -> str:
+        return str(self.http.cookies.get(f"kk_seat_{self.table_id}"))
+
+    def connect(self, base_url: str | None = None) -> dict[str, Any]:
+        if base_url:
+            self.base_url = base_url
+        self.sio.connect(
+            self.base_url,
+            namespaces=["/play"],
+            transports=["websocket"],
+            auth={"table": self.table_id, "as": "seat"},
+            headers={"Cookie": f"kk_seat_{self.table_id}={self.seat_token}"},
+            wait_timeout=10,
+        )
+        return self.wait_for("table_joined")
+
+    def call(self, event: str, payload: Any = None) -> Any:
+        return self.sio.call(event, payload if payload is not None else {}, namespace="/play", timeout=10)
+
+    def wait_for(self, name: str, test: Any = None, timeout: float = 15.0, since: int = 0) -> Any:
+        """The first payload named ``name`` (from index ``since``) that passes ``test``; waits, bounded."""
+        deadline = time.monotonic() + timeout
+        with self._changed:
+            while True:
+                for event, payload in self.received[since:]:
+                    if event == name and (test is None or test(payload)):
+                        return payload
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise AssertionError(f"no {name} matching within {timeout} s; got {self.received[-5:]}")
+                self._changed.wait(left)
+
+    def mark(self) -> int:
+        with self._changed:
+            return len(self.received)
+
+    def close(self) -> None:
+        if self.sio.connected:
+            self.sio.disconnect()
