@@ -153,7 +153,18 @@ class Phone:
             headers={"Cookie": f"kk_seat_{self.table_id}={self.seat_token}"},
             wait_timeout=10,
         )
-        return self.wait_for("table_joined")
+        joined = self.wait_for("table_joined")
+        self.wait_connected()
+        return joined
+
+    def wait_connected(self, timeout: float = 10.0) -> None:
+        """The server sends table_joined from its connect handler, a moment before the client
+        registers the namespace; the JS client buffers such events, the Python client does not."""
+        deadline = time.monotonic() + timeout
+        while "/play" not in self.sio.namespaces:
+            if time.monotonic() > deadline:
+                raise AssertionError("socket did not (re)connect to /play")
+            time.sleep(0.02)
 
     def call(self, event: str, payload: Any = None) -> Any:
         return self.sio.call(event, payload if payload is not None else {}, namespace="/play", timeout=10)
