@@ -1,22 +1,28 @@
-"""KoersKaart: a reflection card game for public-sector teams, played together on phones."""
+"""KoersKaart: a reflection card game for public-sector teams, played together on phones.
+
+This module imports nothing heavy at import time: `python -m koerskaart serve` must
+monkey-patch (gevent, eventlet) before Flask and its extensions load the socket,
+ssl and threading modules, and the package runs before its ``__main__``.
+"""
 
 from __future__ import annotations
 
 import logging
 import os
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from flask import Flask, render_template, request
-from sqlalchemy import event
-from sqlalchemy.engine import Engine
+if TYPE_CHECKING:
+    from flask import Flask
+    from sqlalchemy.engine import Engine
 
-from .config import ROOT, Config
-from .extensions import babel, csrf, db, limiter, migrate, socketio
+    from .config import Config
 
 
 def select_locale() -> str:
     """Dutch unless the visitor chose English with the language switch."""
+    from flask import request
+
     from .play.routes import LANG_COOKIE
 
     chosen = request.cookies.get(LANG_COOKIE)
@@ -25,6 +31,7 @@ def select_locale() -> str:
 
 def _sqlite_pragmas(engine: Engine) -> None:
     """WAL so readers never wait for the writer; secure_delete so deleted answer links are overwritten."""
+    from sqlalchemy import event
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -42,6 +49,11 @@ def _sqlite_pragmas(engine: Engine) -> None:
 
 def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
     """The application factory: one app per call, every extension bound with init_app."""
+    from flask import Flask
+
+    from .config import ROOT, Config
+    from .extensions import babel, csrf, db, limiter, migrate, socketio
+
     app = Flask(__name__, instance_path=str(ROOT / "instance"))
     app.config.from_object(Config)
     if isinstance(config, dict):
@@ -99,6 +111,8 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
 
 
 def _error_pages(app: Flask) -> None:
+    from flask import render_template
+
     def page(code: int) -> Any:
         def handler(_error: Exception) -> tuple[str, int]:
             return render_template(f"errors/{code}.html"), code

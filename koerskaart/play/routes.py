@@ -29,6 +29,16 @@ from .ui_strings import scale_labels, ui_strings
 
 bp = Blueprint("play", __name__)
 LANG_COOKIE = "kk_lang"
+# The original KoersKaart first; other decks after these, by title.
+FEATURED = ("sociale-veiligheid", "tegenspraak", "kompas-publiek-leiderschap")
+
+
+def ordered_decks() -> list[Deck]:
+    def key(deck: Deck) -> tuple[int, str]:
+        rank = FEATURED.index(deck.slug) if deck.slug in FEATURED else len(FEATURED)
+        return rank, deck.title.nl
+
+    return sorted(decks.installed().values(), key=key)
 
 
 def lang() -> str:
@@ -76,7 +86,7 @@ def deck_for_page(deck: Deck, language: str) -> dict[str, Any]:
 
 def _start_form() -> StartTableForm:
     form = StartTableForm()
-    form.deck.choices = [(slug, deck.title.get(lang())) for slug, deck in decks.installed().items()]
+    form.deck.choices = [(deck.slug, deck.title.get(lang())) for deck in ordered_decks()]
     return form
 
 
@@ -98,7 +108,7 @@ def home() -> str:
     language = lang()
     return render_template(
         "play/home.html",
-        decks=[deck_summary(deck, language) for deck in decks.installed().values()],
+        decks=[deck_summary(deck, language) for deck in ordered_decks()],
         start_form=_start_form(),
         join_form=JoinForm(formdata=None),
     )
@@ -111,7 +121,7 @@ def start_table() -> Response | tuple[str, int]:
         language = lang()
         page = render_template(
             "play/home.html",
-            decks=[deck_summary(deck, language) for deck in decks.installed().values()],
+            decks=[deck_summary(deck, language) for deck in ordered_decks()],
             start_form=form,
             join_form=JoinForm(formdata=None),
         )
