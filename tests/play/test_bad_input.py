@@ -11,7 +11,7 @@ from koerskaart.live import service
 from koerskaart.models import PendingAnswer
 from tests.conftest import ACTION, CHOICE, OPEN, STATEMENT, Player, full_table, start_table
 
-GENERIC = "This code does not open a table"
+GENERIC = "Met deze code kom je niet aan een tafel"  # the one message, in Dutch (the default)
 
 
 def _join_page(app: Flask, code: str):
