@@ -91,8 +91,15 @@ def test_six_phones_join_by_code_and_play_two_cards(
         host.get_by_test_id("next-card").click()
         for phone in phones:
             phone.get_by_test_id("card-prompt").get_by_text("Wat helpt het meest?").wait_for()
-        for phone, value in zip(phones, [0, 1, 1, 2, 1, 1], strict=True):
+        choices = [0, 1, 1, 2, 1, 1]
+        for phone, value in zip(phones[:5], choices[:5], strict=True):
             _answer(phone, value)
+        # A phone that reloads mid-round is back on its seat and card, its answer still chosen.
+        phones[4].reload()
+        expect(phones[4].get_by_test_id("card-prompt")).to_contain_text("Wat helpt het meest?")
+        expect(phones[4].get_by_test_id("answer-option-1")).to_be_checked()
+        expect(phones[4].get_by_test_id("answer-status")).to_contain_text("5")
+        _answer(phones[5], choices[5])
         for phone in phones:
             result = phone.get_by_test_id("result")
             result.wait_for()
