@@ -1,0 +1,1 @@
+"""Team summaries: aggregates over frozen results, rendered for people and spreadsheets."""
