@@ -80,13 +80,14 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
     from .content import load_bundled
     from .live import decks
     from .play.routes import bp as play_bp
-    from .play.sockets import NAMESPACE, PlayNamespace
+    from .play.sockets import NAMESPACE, PlayNamespace, on_namespace_error
 
     decks.install(app.extensions, load_bundled(Path(d) for d in app.config["DECK_DIRS"]))
     app.register_blueprint(play_bp)
 
     if not socketio.namespace_handlers:
         socketio.on_namespace(PlayNamespace(NAMESPACE))
+        socketio.on_error(NAMESPACE)(on_namespace_error)
     socketio.init_app(
         app,
         async_mode=app.config["ASYNC_MODE"],

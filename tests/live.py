@@ -41,8 +41,14 @@ class RealServer:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = self.instance / "server.log"
+        # Nothing from the caller's environment decides where the server keeps its data.
+        inherited = {
+            key: value
+            for key, value in os.environ.items()
+            if not key.startswith("KOERSKAART_") and key not in ("DATABASE_URL", "REDIS_URL", "SECRET_KEY")
+        }
         self.env = {
-            **os.environ,
+            **inherited,
             "KOERSKAART_INSTANCE": str(self.instance),
             "KOERSKAART_ASYNC_MODE": mode,
             "PYTHONUNBUFFERED": "1",

@@ -37,6 +37,17 @@ def _refuse(code: str) -> Ack:
     return {"ok": False, "error": code}
 
 
+def _failed(exc: BaseException, table_id: object = None) -> Ack:
+    """Log a failure by type only: a traceback's locals or repr may hold an answer (rule 8)."""
+    log.error("event failed on table %s: %s", table_id, type(exc).__name__)
+    return _refuse("server_error")
+
+
+def on_namespace_error(exc: BaseException) -> Ack:
+    """Anything a handler did not catch (even a call with the wrong arguments) still gets one ack."""
+    return _refuse("invalid_payload") if isinstance(exc, TypeError) else _failed(exc, session.get("table"))
+
+
 def publish(outcome: service.Outcome) -> None:
     """Send what a committed change produced, and cut removed players off."""
     for item in outcome.emits:
@@ -114,11 +125,12 @@ class PlayNamespace(Namespace):
             outcome = service.perform(table_id, lambda state: build(seat_id, data, state))
         except ActionRefused as exc:
             return _refuse(exc.code.value)
-        except Exception:
-            # Never log the payload: it may hold an answer (PRODUCT.md rule 8).
-            log.exception("event failed on table %s", table_id)
-            return _refuse("server_error")
-        publish(outcome)
+        except Exception as exc:
+            return _failed(exc, table_id)
+        try:
+            publish(outcome)
+        except Exception as exc:  # stored, but not (fully) sent: clients resync on reconnect
+            return _failed(exc, table_id)
         return ack(data) if ack else {"ok": True}
 
     def _within_rate(self) -> bool:
@@ -130,7 +142,9 @@ class PlayNamespace(Namespace):
         session["rate"] = (window, count)
         return bool(count <= current_app.config["SOCKET_EVENTS_PER_SECOND"])
 
-    def on_submit_answer(self, payload: Any = None) -> Ack:
+    def on_submit_answer(self, payload: Any = None, *extra: Any) -> Ack:
+        if extra:
+            return _refuse("invalid_payload")
         return self._act(
             payload,
             p.SubmitAnswer,
@@ -138,43 +152,69 @@ class PlayNamespace(Namespace):
             ack=lambda d: {"ok": True, "card_index": d.card_index},
         )
 
-    def on_start_game(self, payload: Any = None) -> Ack:
+    def on_start_game(self, payload: Any = None, *extra: Any) -> Ack:
+        if extra:
+            return _refuse("invalid_payload")
         return self._act(payload, p.Empty, lambda seat, _d, _s: act.Start(seat))
 
-    def on_close_round(self, payload: Any = None) -> Ack:
+    def on_close_round(self, payload: Any = None, *extra: Any) -> Ack:
+        if extra:
+            return _refuse("invalid_payload")
         return self._act(payload, p.Empty, lambda seat, _d, _s: act.CloseRound(seat))
 
-    def on_skip_card(self, payload: Any = None) -> Ack:
+    def on_skip_card(self, payload: Any = None, *extra: Any) -> Ack:
+        if extra:
+            return _refuse("invalid_payload")
         return self._act(payload, p.Empty, lambda seat, _d, _s: act.Skip(seat))
 
-    def on_next_card(self, payload: Any = None) -> Ack:
+    def on_next_card(self, payload: Any = None, *extra: Any) -> Ack:
+        if extra:
+            return _refuse("invalid_payload")
         return self._act(payload, p.Empty, lambda seat, _d, _s: act.Next(seat))
 
-    def on_go_to_card(self, payload: Any = None) -> Ack:
+    def on_go_to_card(self, payload: Any = None, *extra: Any) -> Ack:
+        if extra:
+            return _refuse("invalid_payload")
         return self._act(payload, p.GoToCard, lambda seat, d, _s: act.GoTo(seat, d.card_index))
 
-    def on_pause_table(self, payload: Any = None) -> Ack:
+    def on_pause_table(self, payload: Any = None, *extra: Any) -> Ack:
+        if extra:
+            return _refuse("invalid_payload")
         return self._act(payload, p.PauseTable, lambda seat, d, _s: act.Pause(seat, d.paused))
 
-    def on_set_timer(self, payload: Any = None) -> Ack:
+    def on_set_timer(self, payload: Any = None, *extra: Any) -> Ack:
+        if extra:
+            return _refuse("invalid_payload")
         return self._act(payload, p.SetTimer, lambda seat, d, _s: act.SetTimer(seat, d.seconds))
 
-    def on_lock_table(self, payload: Any = None) -> Ack:
+    def on_lock_table(self, payload: Any = None, *extra: Any) -> Ack:
+        if extra:
+            return _refuse("invalid_payload")
         return self._act(payload, p.LockTable, lambda seat, d, _s: act.Lock(seat, d.locked))
 
-    def on_remove_player(self, payload: Any = None) -> Ack:
+    def on_remove_player(self, payload: Any = None, *extra: Any) -> Ack:
+        if extra:
+            return _refuse("invalid_payload")
         return self._act(payload, p.RemovePlayer, lambda seat, d, _s: act.Remove(seat, d.seat_id))
 
-    def on_add_action(self, payload: Any = None) -> Ack:
+    def on_add_action(self, payload: Any = None, *extra: Any) -> Ack:
+        if extra:
+            return _refuse("invalid_payload")
         return self._act(payload, p.AddAction, lambda seat, d, _s: act.AddAction(seat, d.who, d.what, d.due))
 
-    def on_remove_action(self, payload: Any = None) -> Ack:
+    def on_remove_action(self, payload: Any = None, *extra: Any) -> Ack:
+        if extra:
+            return _refuse("invalid_payload")
         return self._act(payload, p.RemoveAction, lambda seat, d, _s: act.RemoveAction(seat, d.action_id))
 
-    def on_end_table(self, payload: Any = None) -> Ack:
+    def on_end_table(self, payload: Any = None, *extra: Any) -> Ack:
+        if extra:
+            return _refuse("invalid_payload")
         return self._act(payload, p.EndTable, lambda seat, d, _s: act.End(seat, d.keep_open_text))
 
-    def on_leave_table(self, payload: Any = None) -> Ack:
+    def on_leave_table(self, payload: Any = None, *extra: Any) -> Ack:
+        if extra:
+            return _refuse("invalid_payload")
         result = self._act(payload, p.Empty, lambda seat, _d, _s: act.Leave(seat))
         if result.get("ok"):
             session["seat"] = None

@@ -48,3 +48,24 @@ def test_malformed_oversized_and_huge_messages(tmp_path: Path) -> None:
         for phone in phones:
             phone.close()
         server.stop()
+
+
+def test_extra_arguments_get_an_ack_and_leak_nothing(tmp_path: Path) -> None:
+    """Found by a real gevent server: a TypeError there printed the payload to stdout."""
+    server = RealServer(tmp_path, mode="gevent", test_deck=True)
+    server.start()
+    host = Phone(server.url)
+    try:
+        host.start_table("proefdeck")
+        host.connect()
+        host.call("start_game")
+        ack = host.sio.call(
+            "submit_answer", ({"card_index": 0, "value": "kk-marker-9931"}, 1), namespace="/play", timeout=10
+        )
+        assert ack == {"ok": False, "error": "invalid_payload"}
+        assert host.call("submit_answer", {"card_index": 0, "value": 3})["ok"]
+    finally:
+        host.close()
+        server.stop()
+    assert "kk-marker-9931" not in server.output()
+    assert "Traceback" not in server.output()

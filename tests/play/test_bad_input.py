@@ -193,3 +193,25 @@ def test_a_removed_player_cannot_come_back_with_the_old_cookie(app: Flask) -> No
     )
     assert not client.is_connected("/play")
     assert isinstance(players[1], Player)
+
+
+def test_an_event_with_extra_arguments_is_refused_not_dropped(app: Flask) -> None:
+    players = full_table(app, 3)
+    players[0].send("start_game")
+    ack = players[1].sock.emit(
+        "submit_answer", {"card_index": 0, "value": 4}, "extra", namespace="/play", callback=True
+    )
+    assert ack == {"ok": False, "error": "invalid_payload"}
+    assert players[2].answer(0, 3)["ok"]
+
+
+def test_an_unforeseen_error_still_gets_one_clean_ack(app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
+    from koerskaart.play import sockets
+
+    players = full_table(app, 3)
+
+    def broken(*_args: object, **_kwargs: object) -> None:
+        raise KeyError("secret-answer-text")
+
+    monkeypatch.setattr(sockets.PlayNamespace, "_within_rate", broken)
+    assert players[1].answer(0, 3) == {"ok": False, "error": "server_error"}
