@@ -85,6 +85,10 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
     decks.install(app.extensions, load_bundled(Path(d) for d in app.config["DECK_DIRS"]))
     app.register_blueprint(play_bp)
 
+    from .auth import init_app as init_auth
+
+    init_auth(app)  # Flask-Login, the account pages and `flask users`
+
     if not socketio.namespace_handlers:
         socketio.on_namespace(PlayNamespace(NAMESPACE))
         socketio.on_error(NAMESPACE)(on_namespace_error)

@@ -24,7 +24,7 @@ from ..engine import ActionRefused, Code, TableState, TableStatus, apply
 from ..engine import actions as act
 from ..engine import events as ev
 from ..extensions import db
-from ..models import Seat, Table
+from ..models import Seat, Table, User
 from . import decks, views
 from .codes import format_code, new_join_code, normalise_code
 from .store import load_state, save_state
@@ -84,8 +84,13 @@ def _load_for_update(public_id: str) -> Table | None:
     return db.session.scalars(query).first()
 
 
-def create_table(deck_slug: str, nickname: str | None) -> tuple[Table, str, str, str]:
-    """A new table with its host seated; returns (table, host seat id, rejoin token, screen key)."""
+def create_table(
+    deck_slug: str, nickname: str | None, owner: User | None = None
+) -> tuple[Table, str, str, str]:
+    """A new table with its host seated; returns (table, host seat id, rejoin token, screen key).
+
+    A table started by a logged-in account belongs to it and its organisation.
+    """
     deck = decks.get(deck_slug)
     if deck is None:
         raise ValueError("unknown deck")
@@ -100,6 +105,8 @@ def create_table(deck_slug: str, nickname: str | None) -> tuple[Table, str, str,
         k=max(3, config["KOERSKAART_K"]),
         k_text=max(3, config["KOERSKAART_K"], config["KOERSKAART_K_TEXT"]),
         capacity=config["TABLE_CAPACITY"],
+        owner_id=owner.id if owner is not None else None,
+        organisation_id=owner.organisation_id if owner is not None else None,
     )
     db.session.add(table)
     db.session.flush()

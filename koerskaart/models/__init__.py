@@ -1,5 +1,16 @@
 """SQLAlchemy models; importing this module registers them all."""
 
+from ..auth.models import Invite, Organisation, User
 from .table import Answer, PendingAnswer, RoundRow, Seat, Table, TeamActionRow
 
-__all__ = ["Answer", "PendingAnswer", "RoundRow", "Seat", "Table", "TeamActionRow"]
+__all__ = [
+    "Answer",
+    "Invite",
+    "Organisation",
+    "PendingAnswer",
+    "RoundRow",
+    "Seat",
+    "Table",
+    "TeamActionRow",
+    "User",
+]

@@ -19,6 +19,7 @@ from flask import (
 )
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_login import current_user
 
 from ..content import Deck
 from ..extensions import limiter
@@ -126,7 +127,8 @@ def start_table() -> Response | tuple[str, int]:
             join_form=JoinForm(formdata=None),
         )
         return page, 400
-    table, _seat_id, token, screen_key = service.create_table(form.deck.data, form.nickname.data)
+    owner = current_user._get_current_object() if current_user.is_authenticated else None
+    table, _seat_id, token, screen_key = service.create_table(form.deck.data, form.nickname.data, owner)
     # Only the creator ever sees the screen key; the session cookie is signed and theirs.
     session[f"screen:{table.public_id}"] = screen_key
     return _seat_response(table.public_id, token)
