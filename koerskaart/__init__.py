@@ -89,6 +89,10 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
 
     init_auth(app)  # Flask-Login, the account pages and `flask users`
 
+    from .reports.routes import bp as reports_bp
+
+    app.register_blueprint(reports_bp)
+
     if not socketio.namespace_handlers:
         socketio.on_namespace(PlayNamespace(NAMESPACE))
         socketio.on_error(NAMESPACE)(on_namespace_error)

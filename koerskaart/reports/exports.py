@@ -1,0 +1,120 @@
+"""A summary as CSV for Dutch Excel and as Markdown for minutes. Same numbers as the page."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable
+
+from .summary import CardSummary, TeamSummary
+
+Translate = Callable[[str], str]
+
+
+def _number(value: float | None, places: int = 1) -> str:
+    """Dutch decimal comma, so Excel in a Dutch locale reads a number, not text."""
+    return "" if value is None else f"{value:.{places}f}".replace(".", ",")
+
+
+def _value(count: int | str, bands: dict[str, str]) -> str:
+    return str(count) if isinstance(count, int) else bands.get(count, count)
+
+
+def to_csv(summary: TeamSummary, _: Translate, bands: dict[str, str]) -> bytes:
+    """One row per answer option: `;`-separated, UTF-8 with BOM (what Dutch Excel expects)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerow(
+        [
+            _("Card"),
+            _("Phase"),
+            _("Question"),
+            _("Answer"),
+            _("Count"),
+            _("Answers"),
+            _("Median"),
+            _("Spread"),
+        ]
+    )
+    for card in summary.cards:
+        aggregate = card.aggregate
+        if not card.shown:
+            continue
+        if aggregate.counts:
+            for label, count in zip(card.labels, aggregate.counts, strict=False):
+                writer.writerow(
+                    [
+                        card.number,
+                        card.phase or "",
+                        card.prompt,
+                        label,
+                        _value(count, bands),
+                        aggregate.n,
+                        _number(aggregate.median),
+                        _number(aggregate.spread, 2),
+                    ]
+                )
+        else:
+            for text in aggregate.texts:
+                writer.writerow([card.number, card.phase or "", card.prompt, text, "", aggregate.n, "", ""])
+    for action in summary.actions:
+        writer.writerow([_("Action"), "", action.what, action.who, action.due, "", "", ""])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def _md(text: str) -> str:
+    """Text safe inside a Markdown table cell or line."""
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def _card_md(card: CardSummary, _: Translate, bands: dict[str, str]) -> list[str]:
+    aggregate = card.aggregate
+    lines = [f"### {card.number}. {_md(card.prompt)}", ""]
+    if aggregate.counts:
+        lines += [f"| {_('Answer')} | {_('Count')} |", "|---|---:|"]
+        lines += [
+            f"| {_md(label)} | {_value(count, bands)} |"
+            for label, count in zip(card.labels, aggregate.counts, strict=False)
+        ]
+        lines.append("")
+        facts = [_("%(n)s answers") % {"n": aggregate.n}]
+        if aggregate.median is not None:
+            facts.append(_("median %(median)s") % {"median": _number(aggregate.median)})
+        if aggregate.spread is not None:
+            facts.append(_("spread %(spread)s") % {"spread": _number(aggregate.spread, 2)})
+        lines += [", ".join(facts) + ".", ""]
+    elif aggregate.texts:
+        lines += [f"- {_md(text)}" for text in aggregate.texts] + [""]
+    else:
+        lines += [_("%(n)s answers; the texts were not kept.") % {"n": aggregate.n}, ""]
+    return lines
+
+
+def to_markdown(summary: TeamSummary, _: Translate, bands: dict[str, str]) -> str:
+    """Paste-ready minutes: participation, the cards that mattered, every result, the actions."""
+    lines = [f"# {_('Team summary')}: {_md(summary.deck_title)}", ""]
+    lines.append(
+        _("%(players)s players, %(revealed)s cards with a result, %(not_shown)s without.")
+        % {"players": summary.players, "revealed": summary.revealed, "not_shown": summary.not_shown}
+    )
+    if summary.minutes is not None:
+        lines.append(_("Duration: %(minutes)s minutes.") % {"minutes": summary.minutes})
+    lines.append("")
+    if summary.diverged:
+        lines += [f"## {_('Where the team differed most')}", ""]
+        lines += [f"- {card.number}. {_md(card.prompt)}" for card in summary.diverged] + [""]
+    if summary.agreed:
+        lines += [f"## {_('Where the team agreed most')}", ""]
+        lines += [f"- {card.number}. {_md(card.prompt)}" for card in summary.agreed] + [""]
+    lines += [f"## {_('Results per card')}", ""]
+    for card in summary.cards:
+        if card.shown:
+            lines += _card_md(card, _, bands)
+    if summary.actions:
+        lines += [f"## {_('Actions')}", "", f"| {_('Who')} | {_('What')} | {_('By when')} |", "|---|---|---|"]
+        lines += [f"| {_md(a.who)} | {_md(a.what)} | {_md(a.due)} |" for a in summary.actions]
+        lines.append("")
+    lines.append(
+        _("Only results with at least %(k)s answers are included; no names are recorded.") % {"k": summary.k}
+    )
+    return "\n".join(lines) + "\n"

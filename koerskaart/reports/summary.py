@@ -1,0 +1,121 @@
+"""A table's team summary: what the team said, from frozen results only, in the deck's words."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from ..content import Deck
+from ..engine import CardKind, RoundStatus, TableState, TableStatus
+from .aggregate import CardAggregate, aggregate_card, ranked
+
+
+@dataclass(frozen=True)
+class CardSummary:
+    number: int  # 1-based, as people count cards
+    prompt: str
+    phase: str | None
+    kind: CardKind
+    sensitive: bool
+    labels: tuple[str, ...]  # one per bar
+    aggregate: CardAggregate
+
+    @property
+    def mode_labels(self) -> list[str]:
+        return [self.labels[i] for i in self.aggregate.modes if i < len(self.labels)]
+
+    @property
+    def shown(self) -> bool:
+        """Revealed with something to show (bars or kept texts, or at least a count)."""
+        return self.aggregate.status is RoundStatus.REVEALED
+
+
+@dataclass(frozen=True)
+class ActionItem:
+    who: str
+    what: str
+    due: str
+
+
+@dataclass
+class TeamSummary:
+    deck_title: str
+    status: TableStatus
+    created_at: datetime
+    ended_at: datetime | None
+    players: int
+    k: int
+    cards: list[CardSummary] = field(default_factory=list)
+    diverged: list[CardSummary] = field(default_factory=list)
+    agreed: list[CardSummary] = field(default_factory=list)
+    actions: list[ActionItem] = field(default_factory=list)
+    texts_kept: bool = False
+
+    @property
+    def final(self) -> bool:
+        return self.status is TableStatus.ENDED
+
+    @property
+    def revealed(self) -> int:
+        return sum(1 for card in self.cards if card.aggregate.status is RoundStatus.REVEALED)
+
+    @property
+    def not_shown(self) -> int:
+        """Cards visited but without a result: skipped, or closed with too few answers."""
+        closed = (RoundStatus.SKIPPED, RoundStatus.TOO_FEW)
+        return sum(1 for card in self.cards if card.aggregate.status in closed)
+
+    @property
+    def minutes(self) -> int | None:
+        if self.ended_at is None:
+            return None
+        return max(0, round((self.ended_at - self.created_at).total_seconds() / 60))
+
+
+def build_summary(
+    state: TableState,
+    deck: Deck,
+    lang: str,
+    scale_labels: dict[str, list[str]],
+    created_at: datetime,
+    ended_at: datetime | None,
+) -> TeamSummary:
+    """Everything a summary shows, derived from the engine's state (frozen results only)."""
+    summary = TeamSummary(
+        deck_title=deck.title.get(lang),
+        status=state.status,
+        created_at=created_at,
+        ended_at=ended_at,
+        players=len(state.seats),
+        k=state.settings.k,
+        texts_kept=state.keep_open_text,
+    )
+    for index, (card, rule) in enumerate(zip(deck.cards, state.cards, strict=True)):
+        round_ = state.rounds.get(index)
+        status = round_.status if round_ else None
+        if status is RoundStatus.OPEN:
+            status = None  # a live preview never shows an open round
+        aggregate = aggregate_card(index, rule, status, round_.result if round_ and status else None)
+        if rule.kind is CardKind.CHOICE:
+            labels = tuple(option.get(lang) for option in card.options or [])
+        elif rule.kind in (CardKind.STATEMENT, CardKind.FREQUENCY):
+            labels = tuple(scale_labels[rule.kind.value])
+        else:
+            labels = ()
+        summary.cards.append(
+            CardSummary(
+                number=index + 1,
+                prompt=card.prompt.get(lang),
+                phase=deck.phase_title(card.phase, lang),
+                kind=rule.kind,
+                sensitive=rule.sensitive,
+                labels=labels,
+                aggregate=aggregate,
+            )
+        )
+    by_index = {card.aggregate.index: card for card in summary.cards}
+    diverged, agreed = ranked([card.aggregate for card in summary.cards])
+    summary.diverged = [by_index[a.index] for a in diverged]
+    summary.agreed = [by_index[a.index] for a in agreed]
+    summary.actions = [ActionItem(a.who, a.what, a.due) for a in state.actions]
+    return summary
