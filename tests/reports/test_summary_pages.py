@@ -104,3 +104,19 @@ def test_only_the_facilitator_and_their_admins_see_a_summary(app: Flask) -> None
     ):
         for fmt in FORMATS:
             assert outsider.get(f"/tables/{table_id}/{fmt}").status_code == 404, fmt
+
+
+def test_the_history_links_to_the_summary_and_a_live_preview_works(
+    app: Flask, facilitator_client: FlaskClient
+) -> None:
+    response = facilitator_client.post("/tables", data={"deck": "proefdeck", "nickname": "Fac"})
+    table_id = response.headers["Location"].rsplit("/", 1)[-1]
+    host = Player(app, facilitator_client, table_id)
+    players = [host] + [join(app, host.joined["join"]["code"]) for _ in range(2)]
+    host.send("start_game")
+    for player, value in zip(players, [2, 2, 4], strict=True):
+        player.answer(0, value)
+    history = facilitator_client.get("/account/tables").get_data(as_text=True)
+    assert f"/tables/{table_id}/summary" in history
+    preview = facilitator_client.get(f"/tables/{table_id}/summary").get_data(as_text=True)
+    assert "tussenstand" in preview and 'data-testid="summary-count-1-1">2<' in preview
