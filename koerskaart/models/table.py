@@ -66,6 +66,7 @@ class Seat(db.Model):  # type: ignore[name-defined,misc]
     public_id: Mapped[str] = mapped_column(String(32), unique=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)  # SHA-256 of the rejoin token
     nickname: Mapped[str | None] = mapped_column(String(60))
+    role: Mapped[str | None] = mapped_column(String(16))  # self-declared perspective, optional
     is_host: Mapped[bool] = mapped_column(Boolean, default=False)
     position: Mapped[int] = mapped_column(Integer)
 
@@ -82,6 +83,8 @@ class RoundRow(db.Model):  # type: ignore[name-defined,misc]
     card_id: Mapped[str] = mapped_column(String(40))  # stable across deck versions, unlike the index
     status: Mapped[str] = mapped_column(String(16))
     result: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # frozen once revealed
+    # Per-perspective counts, stored only when releasable (docs/anonymity.md, rule 6).
+    groups: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
     table: Mapped[Table] = relationship(back_populates="rounds")
     pending: Mapped[list[PendingAnswer]] = relationship(cascade="all, delete-orphan")
