@@ -80,6 +80,7 @@ class AnswersSealed(Event):
     audience: ClassVar[Audience] = Audience.SERVER
     card_index: int
     answers: tuple[Answer, ...]
+    groups: dict[str, dict[str, object]] | None = None  # releasable per-perspective counts
 
 
 @dataclass(frozen=True)

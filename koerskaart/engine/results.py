@@ -71,3 +71,28 @@ def compute_result(card: CardRule, answers: Sequence[Answer], k: int, rng: rando
     if card.sensitive:
         return Result(n=n, counts=coarsen(counts, n, k))
     return Result(n=n, counts=tuple(counts))
+
+
+ROLES = ("manager", "employee")  # self-declared "leidinggevende" / "medewerker"
+
+
+def releasable_groups(
+    card: CardRule, answers: Sequence[tuple[str | None, Answer]], threshold: int, k: int
+) -> dict[str, dict[str, object]] | None:
+    """Per-perspective counts, or None when releasing them could single someone out.
+
+    Both groups are released together or not at all (PRODUCT.md: side by side only where
+    each group meets the bar). Rule 6: the total and a group differ by the other group
+    plus the undeclared, so those undeclared must be none or at least k; otherwise
+    "total minus both groups" would show the answers of fewer than k people.
+    """
+    if card.kind not in (CardKind.STATEMENT, CardKind.FREQUENCY, CardKind.CHOICE):
+        return None  # open text per group would be too close to a name
+    by_role = {role: [value for who, value in answers if who == role] for role in ROLES}
+    undeclared = len(answers) - sum(len(values) for values in by_role.values())
+    if any(len(values) < threshold for values in by_role.values()):
+        return None
+    if 0 < undeclared < k:
+        return None
+    rng = random.Random(0)  # counts do not depend on order; no shuffle needed here
+    return {role: compute_result(card, values, k, rng).to_dict() for role, values in by_role.items()}

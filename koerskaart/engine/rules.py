@@ -15,7 +15,7 @@ from . import actions as a
 from . import events as e
 from .cards import CardKind, clean_text, validate_answer
 from .errors import ActionRefused, Code
-from .results import Result, compute_result
+from .results import ROLES, Result, compute_result, releasable_groups
 from .state import CLOSED, Round, RoundStatus, Seat, TableState, TableStatus, TeamAction
 
 NICKNAME_LENGTH = 30
@@ -92,12 +92,19 @@ def _close(state: TableState, ctx: Context, current: Round) -> None:
     """Reveal if enough answered, else close with nothing shown; the seat link is gone either way."""
     card = state.cards[current.card_index]
     answers = list(current.answers.values())
+    threshold = state.threshold(card)
+    groups = releasable_groups(
+        card,
+        [(state.seats[s].role if s in state.seats else None, v) for s, v in current.answers.items()],
+        threshold,
+        state.settings.k,
+    )
     current.answers = {}
-    if len(answers) >= state.threshold(card):
+    if len(answers) >= threshold:
         ctx.rng.shuffle(answers)
         current.result = compute_result(card, answers, state.settings.k, ctx.rng)
         current.status = RoundStatus.REVEALED
-        ctx.emit(e.AnswersSealed(current.card_index, tuple(answers)))
+        ctx.emit(e.AnswersSealed(current.card_index, tuple(answers), groups))
         ctx.emit(e.RoundRevealed(current.card_index, current.result))
     else:
         current.status = RoundStatus.TOO_FEW
@@ -175,7 +182,10 @@ def _join(action: a.Join, state: TableState, ctx: Context) -> None:
     if state.status is TableStatus.ENDED or state.locked or len(state.seats) >= state.settings.capacity:
         raise ActionRefused(Code.TABLE_UNAVAILABLE)
     nickname = clean_text(action.nickname or "", NICKNAME_LENGTH) or None
-    state.seats[action.seat_id] = Seat(action.seat_id, nickname, is_host=action.as_host or not state.seats)
+    role = action.role if action.role in ROLES else None
+    state.seats[action.seat_id] = Seat(
+        action.seat_id, nickname, is_host=action.as_host or not state.seats, role=role
+    )
     ctx.emit(e.SeatJoined(action.seat_id))
     current = state.current_round
     if (
@@ -349,6 +359,7 @@ def _end(action: a.End, state: TableState, ctx: Context) -> None:
     state.keep_open_text = action.keep_open_text
     for seat in state.seats.values():
         seat.nickname = None  # nicknames belong to the lobby, not to the record
+        seat.role = None  # perspectives were only needed at each reveal
     if not action.keep_open_text:
         # Open text is ephemeral unless the table keeps it (PRODUCT.md rule 5): keep only the count.
         for round_ in state.rounds.values():

@@ -33,6 +33,7 @@ class Seat:
     id: str
     nickname: str | None = None
     is_host: bool = False
+    role: str | None = None  # "manager" or "employee" when the player chose to say
 
 
 @dataclass

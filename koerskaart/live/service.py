@@ -85,7 +85,7 @@ def _load_for_update(public_id: str) -> Table | None:
 
 
 def create_table(
-    deck_slug: str, nickname: str | None, owner: User | None = None
+    deck_slug: str, nickname: str | None, owner: User | None = None, role: str | None = None
 ) -> tuple[Table, str, str, str]:
     """A new table with its host seated; returns (table, host seat id, rejoin token, screen key).
 
@@ -110,7 +110,7 @@ def create_table(
     )
     db.session.add(table)
     db.session.flush()
-    seat_id, token = _seat(table, act.Join(secrets.token_urlsafe(12), nickname, as_host=True))
+    seat_id, token = _seat(table, act.Join(secrets.token_urlsafe(12), nickname, as_host=True, role=role))
     db.session.commit()
     return table, seat_id, token, screen_key
 
@@ -134,7 +134,9 @@ def _seat(table: Table, join: act.Join) -> tuple[str, str]:
     return join.seat_id, token
 
 
-def join_table(raw_code: str, nickname: str | None) -> tuple[Table, str, str, Outcome]:
+def join_table(
+    raw_code: str, nickname: str | None, role: str | None = None
+) -> tuple[Table, str, str, Outcome]:
     """Seat a new player by join code; every refusal is the same TableUnavailable."""
     code = normalise_code(raw_code)
     # One query whatever the reason for a refusal, so refusals also take the same time.
@@ -152,7 +154,7 @@ def join_table(raw_code: str, nickname: str | None) -> tuple[Table, str, str, Ou
         state = load_state(table)
         seat_public_id = secrets.token_urlsafe(12)
         try:
-            outcome = apply(state, act.Join(seat_public_id, nickname), time.time(), _rng)
+            outcome = apply(state, act.Join(seat_public_id, nickname, role=role), time.time(), _rng)
         except ActionRefused as exc:
             db.session.rollback()
             raise TableUnavailable from exc

@@ -27,7 +27,7 @@ def load_state(table: Table) -> TableState:
     seat_ids = {}
     for seat in table.seats:
         seat_ids[seat.id] = seat.public_id
-        state.seats[seat.public_id] = Seat(seat.public_id, seat.nickname, seat.is_host)
+        state.seats[seat.public_id] = Seat(seat.public_id, seat.nickname, seat.is_host, seat.role)
     for row in table.rounds:
         round_ = Round(
             card_index=row.card_index,
@@ -67,6 +67,7 @@ def save_state(
         if isinstance(event, ev.AnswersSealed):
             row = round_rows[event.card_index]
             db.session.add_all(Answer(round_id=row.id, value=value) for value in event.answers)
+            row.groups = event.groups
         elif isinstance(event, ev.TableEnded) and not event.keep_open_text:
             _purge_open_text(new, round_rows)
 
@@ -87,6 +88,7 @@ def _save_seats(table: Table, new: TableState, tokens: dict[str, str]) -> dict[s
             rows[seat.id] = found
         found.nickname = seat.nickname
         found.is_host = seat.is_host
+        found.role = seat.role
     if any(row.id is None for row in rows.values()):
         db.session.flush()
     return rows

@@ -20,6 +20,7 @@ from flask import (
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
+from wtforms import SelectChoice
 
 from ..content import Deck
 from ..extensions import limiter
@@ -87,7 +88,7 @@ def deck_for_page(deck: Deck, language: str) -> dict[str, Any]:
 
 def _start_form() -> StartTableForm:
     form = StartTableForm()
-    form.deck.choices = [(deck.slug, deck.title.get(lang())) for deck in ordered_decks()]
+    form.deck.choices = [SelectChoice(deck.slug, deck.title.get(lang())) for deck in ordered_decks()]
     return form
 
 
@@ -128,7 +129,9 @@ def start_table() -> Response | tuple[str, int]:
         )
         return page, 400
     owner = current_user._get_current_object() if current_user.is_authenticated else None
-    table, _seat_id, token, screen_key = service.create_table(form.deck.data, form.nickname.data, owner)
+    table, _seat_id, token, screen_key = service.create_table(
+        form.deck.data, form.nickname.data, owner, role=form.role.data or None
+    )
     # Only the creator ever sees the screen key; the session cookie is signed and theirs.
     session[f"screen:{table.public_id}"] = screen_key
     return _seat_response(table.public_id, token)
@@ -141,7 +144,9 @@ def join() -> Response | str | tuple[str, int]:
     error = None
     if form.validate_on_submit():
         try:
-            table, _seat, token, outcome = service.join_table(form.code.data, form.nickname.data)
+            table, _seat, token, outcome = service.join_table(
+                form.code.data, form.nickname.data, role=form.role.data or None
+            )
         except service.TableUnavailable:
             # One message for unknown, locked, full and ended tables: no hint which.
             error = _("This code does not open a table. Check the code, or ask the host.")

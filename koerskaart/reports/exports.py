@@ -34,6 +34,8 @@ def to_csv(summary: TeamSummary, _: Translate, bands: dict[str, str]) -> bytes:
             _("Answers"),
             _("Median"),
             _("Spread"),
+            _("Managers"),
+            _("Employees"),
         ]
     )
     for card in summary.cards:
@@ -41,7 +43,8 @@ def to_csv(summary: TeamSummary, _: Translate, bands: dict[str, str]) -> bytes:
         if not card.shown:
             continue
         if aggregate.counts:
-            for label, count in zip(card.labels, aggregate.counts, strict=False):
+            managers, employees = card.group_counts("manager"), card.group_counts("employee")
+            for row, (label, count) in enumerate(zip(card.labels, aggregate.counts, strict=False)):
                 writer.writerow(
                     [
                         card.number,
@@ -52,13 +55,17 @@ def to_csv(summary: TeamSummary, _: Translate, bands: dict[str, str]) -> bytes:
                         aggregate.n,
                         _number(aggregate.median),
                         _number(aggregate.spread, 2),
+                        _value(managers[row], bands) if managers else "",
+                        _value(employees[row], bands) if employees else "",
                     ]
                 )
         else:
             for text in aggregate.texts:
-                writer.writerow([card.number, card.phase or "", card.prompt, text, "", aggregate.n, "", ""])
+                writer.writerow(
+                    [card.number, card.phase or "", card.prompt, text, "", aggregate.n, "", "", "", ""]
+                )
     for action in summary.actions:
-        writer.writerow([_("Action"), "", action.what, action.who, action.due, "", "", ""])
+        writer.writerow([_("Action"), "", action.what, action.who, action.due, "", "", "", "", ""])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
@@ -83,6 +90,18 @@ def _card_md(card: CardSummary, _: Translate, bands: dict[str, str]) -> list[str
         if aggregate.spread is not None:
             facts.append(_("spread %(spread)s") % {"spread": _number(aggregate.spread, 2)})
         lines += [", ".join(facts) + ".", ""]
+        if card.groups:
+            managers, employees = card.group_counts("manager"), card.group_counts("employee")
+            lines += [
+                f"| {_('Answer')} | {_('Managers')} ({card.group_n('manager')}) "
+                f"| {_('Employees')} ({card.group_n('employee')}) |",
+                "|---|---:|---:|",
+            ]
+            lines += [
+                f"| {_md(label)} | {_value(m, bands)} | {_value(e, bands)} |"
+                for label, m, e in zip(card.labels, managers, employees, strict=False)
+            ]
+            lines.append("")
     elif aggregate.texts:
         lines += [f"- {_md(text)}" for text in aggregate.texts] + [""]
     else:

@@ -41,7 +41,8 @@ def _summary_for(table_id: str) -> tuple[Table, TeamSummary]:
     if deck is None:
         abort(404)
     state = service.current_state(table)
-    summary = build_summary(state, deck, lang(), scale_labels(), table.created_at, table.ended_at)
+    groups = {row.card_index: row.groups for row in table.rounds if row.groups}
+    summary = build_summary(state, deck, lang(), scale_labels(), table.created_at, table.ended_at, groups)
     return table, summary
 
 

@@ -19,6 +19,16 @@ class CardSummary:
     sensitive: bool
     labels: tuple[str, ...]  # one per bar
     aggregate: CardAggregate
+    # Released per-perspective counts ({"manager": {"n", "counts"}, "employee": {...}}) or None.
+    groups: dict[str, dict[str, object]] | None = None
+
+    def group_counts(self, role: str) -> list[int | str]:
+        found = (self.groups or {}).get(role, {}).get("counts")
+        return list(found) if isinstance(found, list) else []
+
+    def group_n(self, role: str) -> int:
+        n = (self.groups or {}).get(role, {}).get("n")
+        return n if isinstance(n, int) else 0
 
     @property
     def mode_labels(self) -> list[str]:
@@ -52,6 +62,10 @@ class TeamSummary:
     texts_kept: bool = False
 
     @property
+    def has_perspectives(self) -> bool:
+        return any(card.groups for card in self.cards)
+
+    @property
     def final(self) -> bool:
         return self.status is TableStatus.ENDED
 
@@ -79,6 +93,7 @@ def build_summary(
     scale_labels: dict[str, list[str]],
     created_at: datetime,
     ended_at: datetime | None,
+    groups: dict[int, dict[str, dict[str, object]]] | None = None,
 ) -> TeamSummary:
     """Everything a summary shows, derived from the engine's state (frozen results only)."""
     summary = TeamSummary(
@@ -111,6 +126,7 @@ def build_summary(
                 sensitive=rule.sensitive,
                 labels=labels,
                 aggregate=aggregate,
+                groups=(groups or {}).get(index) if aggregate.status is RoundStatus.REVEALED else None,
             )
         )
     by_index = {card.aggregate.index: card for card in summary.cards}

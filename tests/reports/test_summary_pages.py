@@ -67,7 +67,7 @@ def test_csv_is_made_for_dutch_excel(app: Flask, facilitator_client: FlaskClient
     assert body.startswith(b"\xef\xbb\xbf")  # UTF-8 BOM
     text = body.decode("utf-8-sig")
     header, first = text.splitlines()[:2]
-    assert header.count(";") == 7
+    assert header.count(";") == 9
     assert first.split(";")[4] == "2" and first.split(";")[6] == "3,0"  # count; Dutch decimal median
 
 
@@ -120,3 +120,27 @@ def test_the_history_links_to_the_summary_and_a_live_preview_works(
     assert f"/tables/{table_id}/summary" in history
     preview = facilitator_client.get(f"/tables/{table_id}/summary").get_data(as_text=True)
     assert "tussenstand" in preview and 'data-testid="summary-count-1-1">2<' in preview
+
+
+def test_the_summary_sets_managers_and_employees_side_by_side(
+    app: Flask, facilitator_client: FlaskClient
+) -> None:
+    response = facilitator_client.post("/tables", data={"deck": "proefdeck", "role": "manager"})
+    table_id = response.headers["Location"].rsplit("/", 1)[-1]
+    host = Player(app, facilitator_client, table_id)
+    code = host.joined["join"]["code"]
+    players = [host]
+    for role in ("manager", "manager", "employee", "employee", "employee"):
+        http = app.test_client()
+        assert http.post("/join", data={"code": code, "role": role}).status_code == 302
+        players.append(Player(app, http, table_id))
+    host.send("start_game")
+    for player, value in zip(players, [5, 5, 4, 2, 2, 1], strict=True):
+        player.answer(0, value)
+    host.send("end_table", {})
+    html = facilitator_client.get(f"/tables/{table_id}/summary").get_data(as_text=True)
+    assert 'data-testid="summary-perspective-1"' in html
+    assert "Leidinggevenden" in html and "Medewerkers" in html
+    csv_text = facilitator_client.get(f"/tables/{table_id}/summary.csv").data.decode("utf-8-sig")
+    first = csv_text.splitlines()[1].split(";")
+    assert first[8:10] == ["0", "1"]  # "strongly disagree": no manager, one employee
