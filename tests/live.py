@@ -195,3 +195,15 @@ class Phone:
     def close(self) -> None:
         if self.sio.connected:
             self.sio.disconnect()
+
+
+def seat_phones(phones: list[Phone], deck: str = "proefdeck") -> str:
+    """The first phone starts a table, the others join it by code; returns the code."""
+    host = phones[0]
+    host.start_table(deck)
+    code = str(host.connect()["join"]["code"])
+    for phone in phones[1:]:
+        phone.join(code)
+        phone.connect()
+    host.wait_for("table_updated", lambda state: len(state["seats"]) == len(phones))
+    return code

@@ -100,11 +100,14 @@ class PlayNamespace(Namespace):
     def _act(
         self,
         payload: Any,
+        extra: tuple[Any, ...],
         schema: type[p.Payload],
         build: Callable[[str, Any, TableState], act.Action],
         ack: Callable[[Any], Ack] | None = None,
     ) -> Ack:
         """The one path every event takes: size, rate, auth, shape, engine, commit, emit."""
+        if extra:  # one payload per event; more arguments are a malformed message
+            return _refuse("invalid_payload")
         try:
             size = len(json.dumps(payload)) if payload is not None else 0
         except (TypeError, ValueError):
@@ -143,79 +146,56 @@ class PlayNamespace(Namespace):
         return bool(count <= current_app.config["SOCKET_EVENTS_PER_SECOND"])
 
     def on_submit_answer(self, payload: Any = None, *extra: Any) -> Ack:
-        if extra:
-            return _refuse("invalid_payload")
         return self._act(
             payload,
+            extra,
             p.SubmitAnswer,
             lambda seat, d, _s: act.Submit(seat, d.card_index, d.value),
             ack=lambda d: {"ok": True, "card_index": d.card_index},
         )
 
     def on_start_game(self, payload: Any = None, *extra: Any) -> Ack:
-        if extra:
-            return _refuse("invalid_payload")
-        return self._act(payload, p.Empty, lambda seat, _d, _s: act.Start(seat))
+        return self._act(payload, extra, p.Empty, lambda seat, _d, _s: act.Start(seat))
 
     def on_close_round(self, payload: Any = None, *extra: Any) -> Ack:
-        if extra:
-            return _refuse("invalid_payload")
-        return self._act(payload, p.Empty, lambda seat, _d, _s: act.CloseRound(seat))
+        return self._act(payload, extra, p.Empty, lambda seat, _d, _s: act.CloseRound(seat))
 
     def on_skip_card(self, payload: Any = None, *extra: Any) -> Ack:
-        if extra:
-            return _refuse("invalid_payload")
-        return self._act(payload, p.Empty, lambda seat, _d, _s: act.Skip(seat))
+        return self._act(payload, extra, p.Empty, lambda seat, _d, _s: act.Skip(seat))
 
     def on_next_card(self, payload: Any = None, *extra: Any) -> Ack:
-        if extra:
-            return _refuse("invalid_payload")
-        return self._act(payload, p.Empty, lambda seat, _d, _s: act.Next(seat))
+        return self._act(payload, extra, p.Empty, lambda seat, _d, _s: act.Next(seat))
 
     def on_go_to_card(self, payload: Any = None, *extra: Any) -> Ack:
-        if extra:
-            return _refuse("invalid_payload")
-        return self._act(payload, p.GoToCard, lambda seat, d, _s: act.GoTo(seat, d.card_index))
+        return self._act(payload, extra, p.GoToCard, lambda seat, d, _s: act.GoTo(seat, d.card_index))
 
     def on_pause_table(self, payload: Any = None, *extra: Any) -> Ack:
-        if extra:
-            return _refuse("invalid_payload")
-        return self._act(payload, p.PauseTable, lambda seat, d, _s: act.Pause(seat, d.paused))
+        return self._act(payload, extra, p.PauseTable, lambda seat, d, _s: act.Pause(seat, d.paused))
 
     def on_set_timer(self, payload: Any = None, *extra: Any) -> Ack:
-        if extra:
-            return _refuse("invalid_payload")
-        return self._act(payload, p.SetTimer, lambda seat, d, _s: act.SetTimer(seat, d.seconds))
+        return self._act(payload, extra, p.SetTimer, lambda seat, d, _s: act.SetTimer(seat, d.seconds))
 
     def on_lock_table(self, payload: Any = None, *extra: Any) -> Ack:
-        if extra:
-            return _refuse("invalid_payload")
-        return self._act(payload, p.LockTable, lambda seat, d, _s: act.Lock(seat, d.locked))
+        return self._act(payload, extra, p.LockTable, lambda seat, d, _s: act.Lock(seat, d.locked))
 
     def on_remove_player(self, payload: Any = None, *extra: Any) -> Ack:
-        if extra:
-            return _refuse("invalid_payload")
-        return self._act(payload, p.RemovePlayer, lambda seat, d, _s: act.Remove(seat, d.seat_id))
+        return self._act(payload, extra, p.RemovePlayer, lambda seat, d, _s: act.Remove(seat, d.seat_id))
 
     def on_add_action(self, payload: Any = None, *extra: Any) -> Ack:
-        if extra:
-            return _refuse("invalid_payload")
-        return self._act(payload, p.AddAction, lambda seat, d, _s: act.AddAction(seat, d.who, d.what, d.due))
+        return self._act(
+            payload, extra, p.AddAction, lambda seat, d, _s: act.AddAction(seat, d.who, d.what, d.due)
+        )
 
     def on_remove_action(self, payload: Any = None, *extra: Any) -> Ack:
-        if extra:
-            return _refuse("invalid_payload")
-        return self._act(payload, p.RemoveAction, lambda seat, d, _s: act.RemoveAction(seat, d.action_id))
+        return self._act(
+            payload, extra, p.RemoveAction, lambda seat, d, _s: act.RemoveAction(seat, d.action_id)
+        )
 
     def on_end_table(self, payload: Any = None, *extra: Any) -> Ack:
-        if extra:
-            return _refuse("invalid_payload")
-        return self._act(payload, p.EndTable, lambda seat, d, _s: act.End(seat, d.keep_open_text))
+        return self._act(payload, extra, p.EndTable, lambda seat, d, _s: act.End(seat, d.keep_open_text))
 
     def on_leave_table(self, payload: Any = None, *extra: Any) -> Ack:
-        if extra:
-            return _refuse("invalid_payload")
-        result = self._act(payload, p.Empty, lambda seat, _d, _s: act.Leave(seat))
+        result = self._act(payload, extra, p.Empty, lambda seat, _d, _s: act.Leave(seat))
         if result.get("ok"):
             session["seat"] = None
         return result

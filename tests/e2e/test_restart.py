@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import OPEN
-from tests.live import Phone, RealServer
+from tests.live import Phone, RealServer, seat_phones
 
 pytestmark = pytest.mark.server
 
@@ -19,12 +19,7 @@ def test_a_killed_server_loses_nothing_and_every_phone_gets_back_to_its_card(tmp
     phones = [Phone(server.url) for _ in range(6)]
     try:
         host = phones[0]
-        host.start_table("proefdeck")
-        code = host.connect()["join"]["code"]
-        for phone in phones[1:]:
-            phone.join(code)
-            phone.connect()
-        host.wait_for("table_updated", lambda s: len(s["seats"]) == 6)
+        code = seat_phones(phones)
         host.call("start_game")
         for _ in range(OPEN):
             assert host.call("skip_card")["ok"]

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.live import Phone, RealServer
+from tests.live import Phone, RealServer, seat_phones
 
 pytestmark = pytest.mark.server
 
@@ -17,11 +17,7 @@ def test_malformed_oversized_and_huge_messages(tmp_path: Path) -> None:
     phones = [Phone(server.url) for _ in range(3)]
     try:
         host = phones[0]
-        host.start_table("proefdeck")
-        code = host.connect()["join"]["code"]
-        for phone in phones[1:]:
-            phone.join(code)
-            phone.connect()
+        seat_phones(phones)
         host.call("start_game")
         noisy, calm = phones[1], phones[2]
 
