@@ -48,8 +48,14 @@ def test_the_compass_deck_covers_each_of_the_five_dimensions() -> None:
     per_phase = {phase.id: 0 for phase in deck.phases}
     for card in deck.cards:
         per_phase[card.phase or ""] = per_phase.get(card.phase or "", 0) + 1
-    dimension_phases = [p for p in deck.phases if any(d in f"{p.id} {p.title.nl}".lower() for d in (
-        "turbulent", "veeleisend", "complex", "politiek", "persoon"))]
+    dimension_phases = [
+        p
+        for p in deck.phases
+        if any(
+            d in f"{p.id} {p.title.nl}".lower()
+            for d in ("turbulent", "veeleisend", "complex", "politiek", "persoon")
+        )
+    ]
     assert len(dimension_phases) == 5
     for phase in dimension_phases:
         assert per_phase[phase.id] >= 3, f"{phase.id} has {per_phase[phase.id]} cards"

@@ -23,8 +23,14 @@ def test_a_killed_server_loses_nothing_and_every_phone_gets_back_to_its_card(tmp
         host.call("start_game")
         for _ in range(OPEN):
             assert host.call("skip_card")["ok"]
-        texts = ["markering-aap", "markering-beer", "markering-cavia", "markering-das", "markering-eend",
-                 "markering-fret"]
+        texts = [
+            "markering-aap",
+            "markering-beer",
+            "markering-cavia",
+            "markering-das",
+            "markering-eend",
+            "markering-fret",
+        ]
         for phone, text in zip(phones[:4], texts, strict=False):
             assert phone.call("submit_answer", {"card_index": OPEN, "value": text}) == {
                 "ok": True,

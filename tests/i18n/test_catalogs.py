@@ -36,9 +36,24 @@ def test_the_catalogs_hold_every_string_in_the_code(tmp_path: Path) -> None:
     """Re-extract and compare: a string added without `make translations-update` fails here."""
     fresh = tmp_path / "messages.pot"
     subprocess.run(
-        [sys.executable, "-m", "babel.messages.frontend", "-q", "extract", "-F", str(ROOT / "babel.cfg"),
-         "-k", "_l", "-k", "lazy_gettext", "-o", str(fresh), str(ROOT)],
-        check=True, cwd=ROOT,
+        [
+            sys.executable,
+            "-m",
+            "babel.messages.frontend",
+            "-q",
+            "extract",
+            "-F",
+            str(ROOT / "babel.cfg"),
+            "-k",
+            "_l",
+            "-k",
+            "lazy_gettext",
+            "-o",
+            str(fresh),
+            str(ROOT),
+        ],
+        check=True,
+        cwd=ROOT,
     )
     with fresh.open("rb") as handle:
         wanted = {message.id for message in read_po(handle) if message.id}
