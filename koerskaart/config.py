@@ -64,6 +64,9 @@ class Config:
     KOERSKAART_K = _int("KOERSKAART_K", 3)
     KOERSKAART_K_TEXT = _int("KOERSKAART_K_TEXT", 4)
     TABLE_CAPACITY = _int("KOERSKAART_TABLE_CAPACITY", 12)
+    # Days after a table ends before `flask retention purge` deletes raw answers and kept open text.
+    RETENTION_DAYS = _int("KOERSKAART_RETENTION_DAYS", 365)
+    SHARE_LINK_DAYS = _int("KOERSKAART_SHARE_LINK_DAYS", 30)  # how long a summary's share link works
     SEAT_COOKIE_MAX_AGE = 12 * 3600  # a long conference day
     MAX_PAYLOAD_BYTES = 4096  # one socket event's payload; larger ones are refused
     MAX_TRANSPORT_BYTES = 64 * 1024  # engine.io drops larger messages and closes the connection

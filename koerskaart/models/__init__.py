@@ -1,6 +1,7 @@
 """SQLAlchemy models; importing this module registers them all."""
 
 from ..auth.models import Invite, Organisation, User
+from .sharing import ShareLink
 from .table import Answer, PendingAnswer, RoundRow, Seat, Table, TeamActionRow
 
 __all__ = [
@@ -10,6 +11,7 @@ __all__ = [
     "PendingAnswer",
     "RoundRow",
     "Seat",
+    "ShareLink",
     "Table",
     "TeamActionRow",
     "User",

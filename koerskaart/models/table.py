@@ -41,6 +41,8 @@ class Table(db.Model):  # type: ignore[name-defined,misc]
     keep_open_text: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Set by `flask retention purge`: raw answers and kept open text are gone, aggregates stay.
+    purged_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     # Set when a logged-in facilitator started the table; anonymous tables have neither.
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
     organisation_id: Mapped[int | None] = mapped_column(

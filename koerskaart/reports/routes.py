@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
-from flask import Blueprint, Response, abort, render_template
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from ..auth.forms import ActionForm
 from ..live import decks, service
 from ..models import Table
 from ..play.routes import lang
 from ..play.ui_strings import scale_labels
+from . import sharing
 from .charts import bar_chart
 from .exports import to_csv, to_markdown
 from .summary import TeamSummary, build_summary
@@ -32,21 +34,37 @@ def may_see(table: Table) -> bool:
     return bool(current_user.is_admin and table.organisation_id == current_user.organisation_id)
 
 
-def _summary_for(table_id: str) -> tuple[Table, TeamSummary]:
+def _visible_table(table_id: str) -> Table:
     table = service.get_table(table_id)
     # One answer for "no such table" and "not yours": ids of other organisations reveal nothing.
     if table is None or not may_see(table):
         abort(404)
+    return table
+
+
+def _summary_for(table_id: str) -> tuple[Table, TeamSummary]:
+    table = _visible_table(table_id)
+    return table, _summary_of(table)
+
+
+def _shared(token: str) -> tuple[Table, TeamSummary]:
+    """The summary a share link opens; wrong, expired and revoked links are all a 404."""
+    table = sharing.table_for_token(token)
+    if table is None:
+        abort(404)
+    return table, _summary_of(table)
+
+
+def _summary_of(table: Table) -> TeamSummary:
     deck = decks.get(table.deck_slug)
     if deck is None:
         abort(404)
     state = service.current_state(table)
     groups = {row.card_index: row.groups for row in table.rounds if row.groups}
-    summary = build_summary(state, deck, lang(), scale_labels(), table.created_at, table.ended_at, groups)
-    return table, summary
+    return build_summary(state, deck, lang(), scale_labels(), table.created_at, table.ended_at, groups)
 
 
-def _context(table: Table, summary: TeamSummary) -> dict[str, Any]:
+def _context(table: Table, summary: TeamSummary, token: str | None = None) -> dict[str, Any]:
     bands = band_names()
     charts = {
         card.number: bar_chart(
@@ -59,7 +77,21 @@ def _context(table: Table, summary: TeamSummary) -> dict[str, Any]:
         for card in summary.cards
         if card.shown and card.aggregate.counts
     }
-    return {"table": table, "summary": summary, "charts": charts, "bands": bands}
+    if token is None:
+        endpoints = ("summary_pdf", "summary_csv", "summary_markdown")
+        downloads = [url_for(f"reports.{name}", table_id=table.public_id) for name in endpoints]
+    else:
+        endpoints = ("shared_pdf", "shared_csv", "shared_markdown")
+        downloads = [url_for(f"reports.{name}", token=token) for name in endpoints]
+    return {
+        "table": table,
+        "summary": summary,
+        "charts": charts,
+        "bands": bands,
+        "downloads": dict(zip(("pdf", "csv", "md"), downloads, strict=True)),
+        "shared": token is not None,
+        "share": None,  # the share-link panel: only on the facilitator's own page
+    }
 
 
 def _download(body: bytes | str, mimetype: str, name: str) -> Response:
@@ -74,32 +106,127 @@ def _filename(summary: TeamSummary, extension: str) -> str:
     return f"koerskaart-{day}.{extension}"
 
 
-@bp.get("/tables/<table_id>/summary")
-def summary_page(table_id: str) -> Response:
-    table, summary = _summary_for(table_id)
-    response = Response(render_template("reports/summary.html", **_context(table, summary)))
+def _summary_response(table: Table, summary: TeamSummary, new_link: str | None = None) -> Response:
+    """The facilitator's summary page, with the share links they manage."""
+    context = _context(table, summary)
+    context["share"] = {
+        "links": sharing.active_links(table),
+        "form": ActionForm(),
+        "days": current_app.config["SHARE_LINK_DAYS"],
+        "new_link": new_link,
+    }
+    response = Response(render_template("reports/summary.html", **context))
     response.headers["Cache-Control"] = "private, no-store"
     return response
 
 
-@bp.get("/tables/<table_id>/summary.pdf")
-def summary_pdf(table_id: str) -> Response:
+def _pdf(table: Table, summary: TeamSummary) -> Response:
     from weasyprint import HTML  # imported on use: it loads Pango, which the game never needs
 
-    table, summary = _summary_for(table_id)
     html = render_template("reports/summary_print.html", **_context(table, summary))
     pdf = HTML(string=html).write_pdf()
     return _download(pdf, "application/pdf", _filename(summary, "pdf"))
 
 
+def _csv(summary: TeamSummary) -> Response:
+    return _download(to_csv(summary, _, band_names()), "text/csv; charset=utf-8", _filename(summary, "csv"))
+
+
+def _markdown(summary: TeamSummary) -> Response:
+    body = to_markdown(summary, _, band_names())
+    return _download(body, "text/markdown; charset=utf-8", _filename(summary, "md"))
+
+
+@bp.get("/tables/<table_id>/summary")
+def summary_page(table_id: str) -> Response:
+    table, summary = _summary_for(table_id)
+    return _summary_response(table, summary)
+
+
+@bp.get("/tables/<table_id>/summary.pdf")
+def summary_pdf(table_id: str) -> Response:
+    table, summary = _summary_for(table_id)
+    return _pdf(table, summary)
+
+
 @bp.get("/tables/<table_id>/summary.csv")
 def summary_csv(table_id: str) -> Response:
     _table, summary = _summary_for(table_id)
-    return _download(to_csv(summary, _, band_names()), "text/csv; charset=utf-8", _filename(summary, "csv"))
+    return _csv(summary)
 
 
 @bp.get("/tables/<table_id>/summary.md")
 def summary_markdown(table_id: str) -> Response:
     _table, summary = _summary_for(table_id)
-    body = to_markdown(summary, _, band_names())
-    return _download(body, "text/markdown; charset=utf-8", _filename(summary, "md"))
+    return _markdown(summary)
+
+
+# Share links: made and revoked by whoever may see the summary; opened by anyone holding one.
+
+
+@bp.post("/tables/<table_id>/share-links")
+def create_share_link(table_id: str) -> Response:
+    table, summary = _summary_for(table_id)  # outsiders get the same 404 as for the page
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    _link, token = sharing.create_link(table, current_user._get_current_object())
+    # Shown once, on this response only: the database keeps just the token's hash.
+    return _summary_response(
+        table, summary, new_link=url_for("reports.shared_summary", token=token, _external=True)
+    )
+
+
+@bp.post("/tables/<table_id>/share-links/<int:link_id>/revoke")
+def revoke_share_link(table_id: str, link_id: int) -> Response:
+    table = _visible_table(table_id)
+    link = sharing.find_link(table, link_id)
+    if link is None:
+        abort(404)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    sharing.revoke(link)
+    flash(_("The share link no longer works."), "success")
+    target = url_for("reports.summary_page", table_id=table.public_id, _anchor="share")
+    return cast(Response, redirect(target))
+
+
+@bp.get("/s/<token>")
+def shared_summary(token: str) -> Response:
+    table, summary = _shared(token)
+    return Response(render_template("reports/summary.html", **_context(table, summary, token)))
+
+
+@bp.get("/s/<token>/summary.pdf")
+def shared_pdf(token: str) -> Response:
+    table, summary = _shared(token)
+    return _pdf(table, summary)
+
+
+@bp.get("/s/<token>/summary.csv")
+def shared_csv(token: str) -> Response:
+    _table, summary = _shared(token)
+    return _csv(summary)
+
+
+@bp.get("/s/<token>/summary.md")
+def shared_markdown(token: str) -> Response:
+    _table, summary = _shared(token)
+    return _markdown(summary)
+
+
+SHARED_ENDPOINTS = {
+    "reports.shared_summary",
+    "reports.shared_pdf",
+    "reports.shared_csv",
+    "reports.shared_markdown",
+}
+
+
+@bp.after_request
+def _shared_headers(response: Response) -> Response:
+    """Shared pages, their downloads and their 404s: never cached, never a Referer with the token."""
+    if request.endpoint in SHARED_ENDPOINTS:
+        response.headers["Cache-Control"] = "private, no-store"
+        response.headers["Referrer-Policy"] = "no-referrer"
+        response.headers["X-Robots-Tag"] = "noindex, nofollow"
+    return response

@@ -1,0 +1,155 @@
+"""Retention: after N days, raw answers and kept open text are deleted; the aggregates stay."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import func, select
+
+from koerskaart.extensions import db
+from koerskaart.live import service
+from koerskaart.models import Answer, RoundRow, Table
+from koerskaart.models.table import utcnow
+from koerskaart.reports import retention
+from tests.auth.conftest import log_in, make_user
+from tests.conftest import OPEN, join, start_table
+from tests.reports.test_summary_pages import TEXTS, _played_table
+
+
+@pytest.fixture
+def fac(app: Flask) -> FlaskClient:
+    make_user("fac@oost.example", role="facilitator")
+    return log_in(app, "fac@oost.example")
+
+
+def _table(table_id: str) -> Table:
+    table = service.get_table(table_id)
+    assert table is not None
+    return table
+
+
+def _age(table_id: str, days: int) -> None:
+    table = _table(table_id)
+    table.ended_at = utcnow() - timedelta(days=days)
+    table.created_at = table.ended_at - timedelta(hours=1)
+    db.session.commit()
+
+
+def _answers(table_id: str) -> int:
+    table = _table(table_id)
+    query = select(func.count()).select_from(Answer).join(RoundRow).where(RoundRow.table_id == table.id)
+    return int(db.session.scalar(query) or 0)
+
+
+def _open_result(table_id: str) -> dict[str, object]:
+    row = next(row for row in _table(table_id).rounds if row.card_index == OPEN)
+    assert row.result is not None
+    return row.result
+
+
+def _purge(app: Flask, *args: str) -> str:
+    result = app.test_cli_runner().invoke(args=["retention", "purge", *args])
+    assert result.exit_code == 0, result.output
+    db.session.expire_all()
+    return result.output
+
+
+@pytest.fixture
+def old_table(app: Flask, fac: FlaskClient) -> str:
+    table_id = _played_table(app, fac, keep=True)
+    _age(table_id, 400)
+    return table_id
+
+
+def test_a_dry_run_reports_counts_and_changes_nothing(app: Flask, old_table: str) -> None:
+    answers = _answers(old_table)
+    assert answers == 20  # four cards, five answers each; the open texts were kept
+    output = _purge(app, "--dry-run")
+    assert "not purged yet: 1" in output
+    assert "Would delete: 20 answer rows, 5 kept open texts" in output
+    assert "nothing was changed" in output
+    assert not any(text in output for text in TEXTS)  # counts only, never content
+    assert _answers(old_table) == 20
+    assert sorted(_open_result(old_table)["texts"]) == sorted(TEXTS)  # type: ignore[arg-type]
+    table = _table(old_table)
+    assert table.purged_at is None and table.keep_open_text
+
+
+def test_the_purge_deletes_answers_and_texts_but_the_summary_keeps_its_counts(
+    app: Flask, fac: FlaskClient, old_table: str
+) -> None:
+    output = _purge(app)
+    assert "Deleted: 20 answer rows, 5 kept open texts" in output
+    assert not any(text in output for text in TEXTS)
+    assert _answers(old_table) == 0
+    result = _open_result(old_table)
+    assert result["texts"] == [] and result["n"] == 5
+    table = _table(old_table)
+    assert table.purged_at is not None and not table.keep_open_text
+    assert any(row.result and row.result.get("counts") for row in table.rounds)  # aggregates stay
+
+    page = fac.get(f"/tables/{old_table}/summary")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert 'data-testid="summary-count-1-0">2<' in html  # the counts survive
+    assert "Terugblik plannen" in html  # and the actions
+    assert not any(text in html for text in TEXTS)
+    assert 'data-testid="purged-note"' in html and "niet meer bewaard" in html
+    for fmt in ("summary.pdf", "summary.csv", "summary.md"):
+        response = fac.get(f"/tables/{old_table}/{fmt}")
+        assert response.status_code == 200, fmt
+        assert not any(text.encode() in response.data for text in TEXTS), fmt
+
+
+def test_a_second_run_finds_nothing(app: Flask, old_table: str) -> None:
+    _purge(app)
+    purged_at = _table(old_table).purged_at
+    output = _purge(app)
+    assert "not purged yet: 0" in output and "Deleted: 0 answer rows, 0 kept open texts" in output
+    assert _table(old_table).purged_at == purged_at
+
+
+def test_recent_and_unfinished_tables_are_untouched(app: Flask, fac: FlaskClient, old_table: str) -> None:
+    make_user("fac2@oost.example", role="facilitator")
+    recent = _played_table(app, log_in(app, "fac2@oost.example"), keep=True)
+    _age(recent, 10)
+    output = _purge(app, "--days", "365")
+    assert "not purged yet: 1" in output
+    assert _answers(old_table) == 0
+    assert _answers(recent) == 20
+    assert sorted(_open_result(recent)["texts"]) == sorted(TEXTS)  # type: ignore[arg-type]
+    assert _table(recent).purged_at is None
+
+
+def test_a_table_that_never_ended_is_not_due(app: Flask, fac: FlaskClient) -> None:
+    host = start_table(app)
+    players = [host] + [join(app, host.joined["join"]["code"]) for _ in range(2)]
+    host.send("start_game")
+    for player, value in zip(players, [2, 2, 4], strict=True):
+        assert player.answer(0, value)["ok"]
+    table = _table(host.table_id)
+    table.created_at = utcnow() - timedelta(days=1000)
+    db.session.commit()
+    assert "not purged yet: 0" in _purge(app)
+    assert _answers(host.table_id) == 3
+
+
+def test_days_comes_from_the_setting_and_the_option(app: Flask, old_table: str) -> None:
+    app.config["RETENTION_DAYS"] = 500
+    assert "not purged yet: 0" in _purge(app, "--dry-run")
+    assert "not purged yet: 1" in _purge(app, "--dry-run", "--days", "30")
+    assert "more than 500 days" in _purge(app)
+    assert _answers(old_table) == 20
+
+
+def test_purge_function_with_a_fixed_clock(app: Flask, old_table: str) -> None:
+    now = utcnow()
+    report = retention.purge(365, dry_run=True, now=now)
+    assert (report.tables, report.answers, report.texts) == (1, 20, 5)
+    assert report.cutoff == now - timedelta(days=365)
+    # Seen from a moment long before the table ended, nothing is due.
+    assert retention.purge(365, now=now - timedelta(days=1000)).tables == 0
+    assert _answers(old_table) == 20
