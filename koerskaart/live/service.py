@@ -85,11 +85,16 @@ def _load_for_update(public_id: str) -> Table | None:
 
 
 def create_table(
-    deck_slug: str, nickname: str | None, owner: User | None = None, role: str | None = None
+    deck_slug: str,
+    nickname: str | None,
+    owner: User | None = None,
+    role: str | None = None,
+    team_label: str | None = None,
 ) -> tuple[Table, str, str, str]:
     """A new table with its host seated; returns (table, host seat id, rejoin token, screen key).
 
-    A table started by a logged-in account belongs to it and its organisation.
+    A table started by a logged-in account belongs to it and its organisation, and may
+    carry the facilitator's name for the team (anonymous tables never do).
     """
     deck = decks.get(deck_slug)
     if deck is None:
@@ -107,6 +112,7 @@ def create_table(
         capacity=config["TABLE_CAPACITY"],
         owner_id=owner.id if owner is not None else None,
         organisation_id=owner.organisation_id if owner is not None else None,
+        team_label=team_label if owner is not None else None,
     )
     db.session.add(table)
     db.session.flush()

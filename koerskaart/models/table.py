@@ -48,6 +48,9 @@ class Table(db.Model):  # type: ignore[name-defined,misc]
     organisation_id: Mapped[int | None] = mapped_column(
         ForeignKey("organisations.id", ondelete="SET NULL"), index=True
     )
+    # A facilitator's own name for the team ("Team Inkoop"), so a later table on the same
+    # deck can be compared with this one. Only owned tables carry one.
+    team_label: Mapped[str | None] = mapped_column(String(60))
 
     seats: Mapped[list[Seat]] = relationship(
         back_populates="table", order_by="Seat.position", cascade="all, delete-orphan"

@@ -21,6 +21,8 @@ class RoleMixin:
 class StartTableForm(RoleMixin, FlaskForm):
     deck = RadioField(_l("Deck"), validators=[DataRequired(_l("Choose a deck."))])
     nickname = StringField(_l("Your name (optional)"), validators=[Optional(), Length(max=30)])
+    # Shown only to a logged-in facilitator: names the team for a later comparison.
+    team = StringField(_l("Team name (optional)"), validators=[Optional(), Length(max=60)])
     submit = SubmitField(_l("Start a table"))
 
 

@@ -25,6 +25,7 @@ from wtforms import SelectChoice
 from ..content import Deck
 from ..extensions import limiter
 from ..live import decks, service
+from ..reports.comparison import normalised_label
 from .forms import JoinForm, StartTableForm
 from .sockets import seat_cookie_name
 from .ui_strings import scale_labels, ui_strings
@@ -130,7 +131,11 @@ def start_table() -> Response | tuple[str, int]:
         return page, 400
     owner = current_user._get_current_object() if current_user.is_authenticated else None
     table, _seat_id, token, screen_key = service.create_table(
-        form.deck.data, form.nickname.data, owner, role=form.role.data or None
+        form.deck.data,
+        form.nickname.data,
+        owner,
+        role=form.role.data or None,
+        team_label=normalised_label(form.team.data) if owner is not None else None,
     )
     # Only the creator ever sees the screen key; the session cookie is signed and theirs.
     session[f"screen:{table.public_id}"] = screen_key

@@ -6,6 +6,7 @@ import csv
 import io
 from collections.abc import Callable
 
+from .aggregate import CardAggregate
 from .summary import CardSummary, TeamSummary
 
 Translate = Callable[[str], str]
@@ -36,6 +37,8 @@ def to_csv(summary: TeamSummary, _: Translate, bands: dict[str, str]) -> bytes:
             _("Spread"),
             _("Managers"),
             _("Employees"),
+            _("Last time"),
+            _("Answers last time"),
         ]
     )
     for card in summary.cards:
@@ -44,6 +47,7 @@ def to_csv(summary: TeamSummary, _: Translate, bands: dict[str, str]) -> bytes:
             continue
         if aggregate.counts:
             managers, employees = card.group_counts("manager"), card.group_counts("employee")
+            earlier = card.earlier
             for row, (label, count) in enumerate(zip(card.labels, aggregate.counts, strict=False)):
                 writer.writerow(
                     [
@@ -57,15 +61,17 @@ def to_csv(summary: TeamSummary, _: Translate, bands: dict[str, str]) -> bytes:
                         _number(aggregate.spread, 2),
                         _value(managers[row], bands) if managers else "",
                         _value(employees[row], bands) if employees else "",
+                        _value(earlier.counts[row], bands) if earlier else "",
+                        earlier.n if earlier else "",
                     ]
                 )
         else:
             for text in aggregate.texts:
                 writer.writerow(
-                    [card.number, card.phase or "", card.prompt, text, "", aggregate.n, "", "", "", ""]
+                    [card.number, card.phase or "", card.prompt, text, "", aggregate.n] + [""] * 6
                 )
     for action in summary.actions:
-        writer.writerow([_("Action"), "", action.what, action.who, action.due, "", "", "", "", ""])
+        writer.writerow([_("Action"), "", action.what, action.who, action.due] + [""] * 7)
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
@@ -74,22 +80,36 @@ def _md(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
+def _facts(aggregate: CardAggregate, _: Translate) -> str:
+    facts = [_("%(n)s answers") % {"n": aggregate.n}]
+    if aggregate.median is not None:
+        facts.append(_("median %(median)s") % {"median": _number(aggregate.median)})
+    if aggregate.spread is not None:
+        facts.append(_("spread %(spread)s") % {"spread": _number(aggregate.spread, 2)})
+    return ", ".join(facts) + "."
+
+
 def _card_md(card: CardSummary, _: Translate, bands: dict[str, str]) -> list[str]:
     aggregate = card.aggregate
     lines = [f"### {card.number}. {_md(card.prompt)}", ""]
     if aggregate.counts:
-        lines += [f"| {_('Answer')} | {_('Count')} |", "|---|---:|"]
-        lines += [
-            f"| {_md(label)} | {_value(count, bands)} |"
-            for label, count in zip(card.labels, aggregate.counts, strict=False)
-        ]
+        earlier = card.earlier
+        if earlier is None:
+            lines += [f"| {_('Answer')} | {_('Count')} |", "|---|---:|"]
+            lines += [
+                f"| {_md(label)} | {_value(count, bands)} |"
+                for label, count in zip(card.labels, aggregate.counts, strict=False)
+            ]
+        else:
+            lines += [f"| {_('Answer')} | {_('Count')} | {_('Last time')} |", "|---|---:|---:|"]
+            lines += [
+                f"| {_md(label)} | {_value(count, bands)} | {_value(then, bands)} |"
+                for label, count, then in zip(card.labels, aggregate.counts, earlier.counts, strict=False)
+            ]
         lines.append("")
-        facts = [_("%(n)s answers") % {"n": aggregate.n}]
-        if aggregate.median is not None:
-            facts.append(_("median %(median)s") % {"median": _number(aggregate.median)})
-        if aggregate.spread is not None:
-            facts.append(_("spread %(spread)s") % {"spread": _number(aggregate.spread, 2)})
-        lines += [", ".join(facts) + ".", ""]
+        lines += [_facts(aggregate, _), ""]
+        if earlier is not None:
+            lines += [f"{_('Last time:')} {_facts(earlier, _)}", ""]
         if card.groups:
             managers, employees = card.group_counts("manager"), card.group_counts("employee")
             lines += [
@@ -109,6 +129,29 @@ def _card_md(card: CardSummary, _: Translate, bands: dict[str, str]) -> list[str
     return lines
 
 
+def _comparison_md(summary: TeamSummary, _: Translate) -> list[str]:
+    comparison = summary.comparison
+    assert comparison is not None
+    lines = [f"## {_('Compared with last time')}", ""]
+    lines.append(
+        _("Previous table of this team on this deck: %(date)s; %(compared)s cards side by side.")
+        % {"date": comparison.previous_date.strftime("%d-%m-%Y"), "compared": comparison.compared}
+    )
+    if comparison.held_back:
+        lines.append(
+            _("Not compared, because the number of answers differed by fewer than %(k)s: cards %(cards)s.")
+            % {"k": summary.k, "cards": ", ".join(str(n) for n in comparison.held_back)}
+        )
+    lines.append("")
+    for number, then, now in comparison.moved:
+        prompt = _md(summary.cards[number - 1].prompt)
+        change = _("median %(then)s then, %(now)s now") % {"then": _number(then), "now": _number(now)}
+        lines.append(f"- {number}. {prompt} ({change})")
+    if comparison.moved:
+        lines.append("")
+    return lines
+
+
 def to_markdown(summary: TeamSummary, _: Translate, bands: dict[str, str]) -> str:
     """Paste-ready minutes: participation, the cards that mattered, every result, the actions."""
     lines = [f"# {_('Team summary')}: {_md(summary.deck_title)}", ""]
@@ -125,6 +168,8 @@ def to_markdown(summary: TeamSummary, _: Translate, bands: dict[str, str]) -> st
     if summary.agreed:
         lines += [f"## {_('Where the team agreed most')}", ""]
         lines += [f"- {card.number}. {_md(card.prompt)}" for card in summary.agreed] + [""]
+    if summary.comparison is not None:
+        lines += _comparison_md(summary, _)
     lines += [f"## {_('Results per card')}", ""]
     for card in summary.cards:
         if card.shown:

@@ -9,13 +9,16 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..auth.forms import ActionForm
+from ..extensions import db
 from ..live import decks, service
 from ..models import Table
 from ..play.routes import lang
 from ..play.ui_strings import scale_labels
 from . import sharing
 from .charts import bar_chart
+from .comparison import compare, normalised_label
 from .exports import to_csv, to_markdown
+from .forms import TeamLabelForm
 from .summary import TeamSummary, build_summary
 
 bp = Blueprint("reports", __name__)
@@ -61,7 +64,9 @@ def _summary_of(table: Table) -> TeamSummary:
         abort(404)
     state = service.current_state(table)
     groups = {row.card_index: row.groups for row in table.rounds if row.groups}
-    return build_summary(state, deck, lang(), scale_labels(), table.created_at, table.ended_at, groups)
+    summary = build_summary(state, deck, lang(), scale_labels(), table.created_at, table.ended_at, groups)
+    summary.team_label = table.team_label
+    return compare(summary, table, deck)
 
 
 def _context(table: Table, summary: TeamSummary, token: str | None = None) -> dict[str, Any]:
@@ -73,6 +78,7 @@ def _context(table: Table, summary: TeamSummary, token: str | None = None) -> di
             card.aggregate.n,
             _("Answers to card %(number)s", number=card.number),
             bands,
+            earlier=(card.earlier.counts, card.earlier.n) if card.earlier else None,
         )
         for card in summary.cards
         if card.shown and card.aggregate.counts
@@ -106,9 +112,12 @@ def _filename(summary: TeamSummary, extension: str) -> str:
     return f"koerskaart-{day}.{extension}"
 
 
-def _summary_response(table: Table, summary: TeamSummary, new_link: str | None = None) -> Response:
-    """The facilitator's summary page, with the share links they manage."""
+def _summary_response(
+    table: Table, summary: TeamSummary, new_link: str | None = None, team_form: TeamLabelForm | None = None
+) -> Response:
+    """The facilitator's summary page, with the share links and the team name they manage."""
     context = _context(table, summary)
+    context["team_form"] = team_form or TeamLabelForm(formdata=None, team=table.team_label or "")
     context["share"] = {
         "links": sharing.active_links(table),
         "form": ActionForm(),
@@ -159,6 +168,22 @@ def summary_csv(table_id: str) -> Response:
 def summary_markdown(table_id: str) -> Response:
     _table, summary = _summary_for(table_id)
     return _markdown(summary)
+
+
+@bp.post("/tables/<table_id>/team")
+def set_team_label(table_id: str) -> Response:
+    """Name (or rename) the team, so its next table on this deck is compared with this one."""
+    table = _visible_table(table_id)
+    form = TeamLabelForm()
+    if not form.validate_on_submit():
+        response = _summary_response(table, _summary_of(table), team_form=form)
+        response.status_code = 400
+        return response
+    table.team_label = normalised_label(form.team.data)
+    db.session.commit()
+    flash(_("Team name saved.") if table.team_label else _("Team name removed."), "success")
+    target = url_for("reports.summary_page", table_id=table.public_id, _anchor="team")
+    return cast(Response, redirect(target))
 
 
 # Share links: made and revoked by whoever may see the summary; opened by anyone holding one.

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from ..content import Deck
 from ..engine import CardKind, RoundStatus, TableState, TableStatus
 from .aggregate import CardAggregate, aggregate_card, ranked
+
+if TYPE_CHECKING:
+    from .comparison import Comparison
 
 
 @dataclass(frozen=True)
@@ -21,6 +25,8 @@ class CardSummary:
     aggregate: CardAggregate
     # Released per-perspective counts ({"manager": {"n", "counts"}, "employee": {...}}) or None.
     groups: dict[str, dict[str, object]] | None = None
+    # The same team's previous result on this card, where rule 6 allows (reports/comparison.py).
+    earlier: CardAggregate | None = None
 
     def group_counts(self, role: str) -> list[int | str]:
         found = (self.groups or {}).get(role, {}).get("counts")
@@ -60,6 +66,8 @@ class TeamSummary:
     agreed: list[CardSummary] = field(default_factory=list)
     actions: list[ActionItem] = field(default_factory=list)
     texts_kept: bool = False
+    team_label: str | None = None
+    comparison: Comparison | None = None
 
     @property
     def has_perspectives(self) -> bool:

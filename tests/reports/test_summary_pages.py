@@ -67,7 +67,7 @@ def test_csv_is_made_for_dutch_excel(app: Flask, facilitator_client: FlaskClient
     assert body.startswith(b"\xef\xbb\xbf")  # UTF-8 BOM
     text = body.decode("utf-8-sig")
     header, first = text.splitlines()[:2]
-    assert header.count(";") == 9
+    assert header.count(";") == 11
     assert first.split(";")[4] == "2" and first.split(";")[6] == "3,0"  # count; Dutch decimal median
 
 

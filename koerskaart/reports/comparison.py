@@ -1,0 +1,143 @@
+"""This table beside the same team's previous table on the same deck.
+
+"Previous" is the latest ended table, started earlier, by the same facilitator in the
+same organisation, on the same deck, with the same team label (case and spacing
+ignored). Requiring the same facilitator keeps summary access as it is: whoever may
+open this summary (its facilitator, their organisation's admins, a share link they
+made) learns nothing from a table its facilitator could not already see.
+
+Per card, matched by card id so that deck edits between the two sessions never mix
+cards up, the earlier result is released beside this one only when
+
+- both were revealed (so both met k), with the same number of answer options, and
+- the two numbers of respondents are equal or differ by at least k (rule 6). A team of
+  six that was five last time would otherwise show, by subtraction, roughly what the
+  newcomer answered.
+
+Sensitive cards compare their bands, as they were shown. Nothing here reads raw
+answers: only the frozen results both tables already revealed.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+
+from ..content import Deck
+from ..engine import CardKind, Result, RoundStatus
+from ..extensions import db
+from ..live import decks
+from ..models import Table
+from .aggregate import CardAggregate, aggregate_card
+from .summary import CardSummary, TeamSummary
+
+MOST_MOVED = 3
+
+
+def normalised_label(label: str | None) -> str | None:
+    """The label as typed, tidied; None when there is nothing left."""
+    cleaned = " ".join((label or "").split())[:60]
+    return cleaned or None
+
+
+def previous_table(table: Table) -> Table | None:
+    """The same team's latest earlier ended table on this deck, by the same facilitator."""
+    label = normalised_label(table.team_label)
+    if label is None or table.owner_id is None:
+        return None
+    return db.session.scalars(
+        select(Table)
+        .where(
+            Table.id != table.id,
+            Table.owner_id == table.owner_id,
+            Table.organisation_id == table.organisation_id,
+            Table.deck_slug == table.deck_slug,
+            Table.status == "ended",
+            Table.created_at < table.created_at,
+            func.lower(Table.team_label) == label.lower(),
+        )
+        .order_by(Table.created_at.desc(), Table.id.desc())
+        .limit(1)
+    ).first()
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """What the summary says about the previous table."""
+
+    previous_public_id: str
+    previous_date: datetime
+    compared: int  # cards shown side by side
+    held_back: tuple[int, ...]  # card numbers revealed both times but withheld by rule 6
+    moved: tuple[tuple[int, float, float], ...]  # (card number, median then, median now)
+
+
+def _earlier_aggregates(previous: Table, deck: Deck) -> dict[str, CardAggregate]:
+    """The previous table's revealed results, by card id, read as this deck reads them."""
+    rules = decks.rules(deck.slug)
+    index_of = {card.id: index for index, card in enumerate(deck.cards)}
+    found: dict[str, CardAggregate] = {}
+    for row in previous.rounds:
+        index = index_of.get(row.card_id)
+        if index is None or row.status != RoundStatus.REVEALED.value or not row.result:
+            continue
+        rule = rules[index]
+        result = Result.from_dict(row.result)
+        if rule.kind in (CardKind.OPEN, CardKind.ACTION) or len(result.counts) != rule.buckets:
+            continue  # open texts are not compared; a changed option list is another question
+        found[row.card_id] = aggregate_card(index, rule, RoundStatus.REVEALED, result)
+    return found
+
+
+def releasable(now: CardAggregate, then: CardAggregate, k: int) -> bool:
+    """Rule 6 across two sessions: equal respondents, or at least k apart."""
+    if now.status is not RoundStatus.REVEALED or not now.counts or not then.counts:
+        return False
+    if min(now.n, then.n) < k or len(now.counts) != len(then.counts):
+        return False
+    return now.n == then.n or abs(now.n - then.n) >= k
+
+
+def compare(summary: TeamSummary, table: Table, deck: Deck) -> TeamSummary:
+    """``summary`` with the previous table's results beside each card where rule 6 allows."""
+    previous = previous_table(table)
+    if previous is None:
+        return summary
+    earlier = _earlier_aggregates(previous, deck)
+    cards: list[CardSummary] = []
+    held_back: list[int] = []
+    for card, deck_card in zip(summary.cards, deck.cards, strict=True):
+        then = earlier.get(deck_card.id)
+        if then is None or not card.aggregate.counts:
+            cards.append(card)
+        elif releasable(card.aggregate, then, summary.k):
+            cards.append(dataclasses.replace(card, earlier=then))
+        else:
+            held_back.append(card.number)
+            cards.append(card)
+    summary.cards = cards
+    by_number = {card.number: card for card in cards}
+    summary.diverged = [by_number[card.number] for card in summary.diverged]
+    summary.agreed = [by_number[card.number] for card in summary.agreed]
+    moved = sorted(
+        (
+            (card.number, card.earlier.median, card.aggregate.median)
+            for card in cards
+            if card.earlier is not None
+            and card.earlier.median is not None
+            and card.aggregate.median is not None
+            and card.earlier.median != card.aggregate.median
+        ),
+        key=lambda item: (-abs(item[2] - item[1]), item[0]),
+    )
+    summary.comparison = Comparison(
+        previous_public_id=previous.public_id,
+        previous_date=previous.created_at,
+        compared=sum(1 for card in cards if card.earlier is not None),
+        held_back=tuple(held_back),
+        moved=tuple(moved[:MOST_MOVED]),
+    )
+    return summary

@@ -1,0 +1,15 @@
+"""Forms on the facilitator's summary page."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import StringField, SubmitField
+from wtforms.validators import Length, Optional
+
+TEAM_LABEL_MAX = 60
+
+
+class TeamLabelForm(FlaskForm):
+    team = StringField(_l("Team name"), validators=[Optional(), Length(max=TEAM_LABEL_MAX)])
+    submit = SubmitField(_l("Save team name"))
