@@ -96,10 +96,13 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
     if not socketio.namespace_handlers:
         socketio.on_namespace(PlayNamespace(NAMESPACE))
         socketio.on_error(NAMESPACE)(on_namespace_error)
+    from .play.drops import client_manager
+
+    queue = client_manager(app.config["REDIS_URL"])  # Redis, with a room-wide disconnect
     socketio.init_app(
         app,
         async_mode=app.config["ASYNC_MODE"],
-        message_queue=app.config["REDIS_URL"],
+        **({"client_manager": queue} if queue is not None else {}),
         max_http_buffer_size=app.config["MAX_TRANSPORT_BYTES"],
         ping_interval=10,  # notice a vanished phone within ~30 s
         ping_timeout=20,

@@ -113,6 +113,7 @@ class Phone:
         self.sio = socketio.Client(reconnection=True, reconnection_delay=0.2, reconnection_delay_max=1)
         for name in ("table_joined", "table_updated", "answer_count_changed", "seat_removed"):
             self.sio.on(name, self._recorder(name), namespace="/play")
+        self.sio.on("disconnect", self._recorder("disconnect"), namespace="/play")
 
     def _recorder(self, name: str) -> Any:
         def record(payload: Any = None) -> None:
@@ -137,6 +138,17 @@ class Phone:
         data = {"csrf_token": token, "deck": deck, "nickname": "Host"}
         self._seated(self.http.post(self.base_url + "/tables", data=data, allow_redirects=False, timeout=10))
 
+    def log_in(self, email: str, password: str) -> None:
+        token = self._csrf("/login")
+        data = {"csrf_token": token, "email": email, "password": password}
+        response = self.http.post(self.base_url + "/login", data=data, allow_redirects=False, timeout=10)
+        assert response.status_code == 302, response.text[:300]
+
+    def post_form(self, path: str, page: str) -> requests.Response:
+        """Press a button on ``page`` that posts to ``path`` (a form with only its CSRF token)."""
+        data = {"csrf_token": self._csrf(page)}
+        return self.http.post(self.base_url + path, data=data, allow_redirects=False, timeout=10)
+
     def join(self, code: str, server: str | None = None) -> None:
         if server:
             self.base_url = server
@@ -156,7 +168,8 @@ class Phone:
             namespaces=["/play"],
             transports=["websocket"],
             auth={"table": self.table_id, "as": "seat"},
-            headers={"Cookie": f"kk_seat_{self.table_id}={self.seat_token}"},
+            # Every cookie, as a browser sends them: the seat's, and a login's session if any.
+            headers={"Cookie": "; ".join(f"{name}={value}" for name, value in self.http.cookies.items())},
             wait_timeout=10,
         )
         joined = self.wait_for("table_joined")

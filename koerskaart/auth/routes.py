@@ -26,6 +26,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from ..extensions import db, limiter
 from ..live import decks
+from ..play.logins import end_account_sockets, end_login_sockets, start_login
 from . import services
 from .forms import ActionForm, InviteForm, LoginForm, SetPasswordForm, role_choices
 from .models import Invite, User
@@ -47,6 +48,7 @@ def _log_in(user: User, remember: bool = False) -> None:
     """A fresh session for a fresh login: nothing from before survives (no session fixation)."""
     session.clear()
     login_user(user, remember=remember, fresh=True)
+    start_login()
 
 
 def unauthorized() -> Response:
@@ -106,6 +108,7 @@ def logout() -> Response:
     form = ActionForm()
     if not form.validate_on_submit():
         abort(400)
+    end_login_sockets()
     logout_user()
     session.clear()
     flash(_("You are logged out."), "success")
@@ -119,6 +122,7 @@ def logout_everywhere() -> Response:
     if not form.validate_on_submit():
         abort(400)
     services.end_sessions(current_user._get_current_object())
+    end_account_sockets(current_user.id)
     logout_user()
     session.clear()
     flash(_("You are logged out on every device."), "success")
@@ -229,6 +233,7 @@ def disable_user(user_id: int) -> Response:
         flash(_("You cannot disable your own account."), "error")
     else:
         services.set_active(user, False)
+        end_account_sockets(user.id)
         flash(_("%(email)s can no longer log in.", email=user.email), "success")
     return cast(Response, redirect(url_for("auth.team")))
 

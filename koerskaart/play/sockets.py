@@ -21,6 +21,8 @@ from ..extensions import socketio
 from ..live import service, views
 from ..live.codes import format_code
 from . import payloads as p
+from .drops import drop_room
+from .logins import join_login_rooms
 from .qr import join_qr_svg
 
 NAMESPACE = "/play"
@@ -53,9 +55,7 @@ def publish(outcome: service.Outcome) -> None:
     for item in outcome.emits:
         socketio.emit(item.event, item.payload, to=item.room, namespace=NAMESPACE)
     for seat_id in outcome.removed_seats:
-        manager = socketio.server.manager
-        for sid, _eio_sid in list(manager.get_participants(NAMESPACE, service.seat_room(seat_id))):
-            socketio.server.disconnect(sid, namespace=NAMESPACE)
+        drop_room(service.seat_room(seat_id), NAMESPACE)  # on whichever process they are
 
 
 class PlayNamespace(Namespace):
@@ -82,6 +82,7 @@ class PlayNamespace(Namespace):
             if not service.screen_allowed(table, key if isinstance(key, str) else None):
                 raise ConnectionRefusedError("not_authenticated")
         join_room(service.table_room(table_id))
+        join_login_rooms()
         session["table"] = table_id
         session["seat"] = seat_id
         state = service.current_state(table)
