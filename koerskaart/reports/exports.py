@@ -156,8 +156,13 @@ def to_markdown(summary: TeamSummary, _: Translate, bands: dict[str, str]) -> st
     """Paste-ready minutes: participation, the cards that mattered, every result, the actions."""
     lines = [f"# {_('Team summary')}: {_md(summary.deck_title)}", ""]
     lines.append(
-        _("%(players)s players, %(revealed)s cards with a result, %(not_shown)s without.")
-        % {"players": summary.players, "revealed": summary.revealed, "not_shown": summary.not_shown}
+        _("%(players)s players, %(played)s cards played (%(revealed)s with a result), %(skipped)s skipped.")
+        % {
+            "players": summary.players,
+            "played": summary.played,
+            "revealed": summary.revealed,
+            "skipped": summary.skipped,
+        }
     )
     if summary.minutes is not None:
         lines.append(_("Duration: %(minutes)s minutes.") % {"minutes": summary.minutes})

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from ..content import Deck
 from ..engine import CardKind, RoundStatus, TableState, TableStatus
+from ..engine.state import CLOSED
 from .aggregate import CardAggregate, aggregate_card, ranked
 
 if TYPE_CHECKING:
@@ -82,10 +83,13 @@ class TeamSummary:
         return sum(1 for card in self.cards if card.aggregate.status is RoundStatus.REVEALED)
 
     @property
-    def not_shown(self) -> int:
-        """Cards visited but without a result: skipped, or closed with too few answers."""
-        closed = (RoundStatus.SKIPPED, RoundStatus.TOO_FEW)
-        return sum(1 for card in self.cards if card.aggregate.status in closed)
+    def played(self) -> int:
+        """Cards the table played through: revealed, closed with too few answers, or discussed."""
+        return sum(1 for card in self.cards if card.aggregate.status in CLOSED)
+
+    @property
+    def skipped(self) -> int:
+        return sum(1 for card in self.cards if card.aggregate.status is RoundStatus.SKIPPED)
 
     @property
     def minutes(self) -> int | None:

@@ -68,6 +68,8 @@ def test_the_next_table_of_a_team_shows_the_previous_one_beside_it(app: Flask, f
     html = _html(fac, second)
     assert 'data-testid="summary-comparison"' in html and "Team inkoop" not in html.split("<h1")[0]
     assert 'data-testid="summary-team">team inkoop<' in html
+    # Participation: the open card was skipped; the action card counts as played.
+    assert "4 kaarten gespeeld (3 met een uitkomst) · 1 kaart overgeslagen" in html
     # Last time, two people said 1 on the first card; this time nobody did.
     assert 'data-testid="summary-earlier-1-0">2<' in html and 'data-testid="summary-count-1-0">0<' in html
     assert 'data-testid="comparison-moved"' in html and "2,0 then, 4,0 now" not in html  # Dutch by default
