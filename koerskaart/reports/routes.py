@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, cast
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
@@ -84,17 +85,15 @@ def _context(table: Table, summary: TeamSummary, token: str | None = None) -> di
         if card.shown and card.aggregate.counts
     }
     if token is None:
-        endpoints = ("summary_pdf", "summary_csv", "summary_markdown")
-        downloads = [url_for(f"reports.{name}", table_id=table.public_id) for name in endpoints]
+        downloads = {fmt: url_for("reports.summary_file", table_id=table.public_id, fmt=fmt) for fmt in FILES}
     else:
-        endpoints = ("shared_pdf", "shared_csv", "shared_markdown")
-        downloads = [url_for(f"reports.{name}", token=token) for name in endpoints]
+        downloads = {fmt: url_for("reports.shared_file", token=token, fmt=fmt) for fmt in FILES}
     return {
         "table": table,
         "summary": summary,
         "charts": charts,
         "bands": bands,
-        "downloads": dict(zip(("pdf", "csv", "md"), downloads, strict=True)),
+        "downloads": downloads,
         "shared": token is not None,
         "share": None,  # the share-link panel: only on the facilitator's own page
     }
@@ -137,13 +136,17 @@ def _pdf(table: Table, summary: TeamSummary) -> Response:
     return _download(pdf, "application/pdf", _filename(summary, "pdf"))
 
 
-def _csv(summary: TeamSummary) -> Response:
+def _csv(_table: Table, summary: TeamSummary) -> Response:
     return _download(to_csv(summary, _, band_names()), "text/csv; charset=utf-8", _filename(summary, "csv"))
 
 
-def _markdown(summary: TeamSummary) -> Response:
+def _markdown(_table: Table, summary: TeamSummary) -> Response:
     body = to_markdown(summary, _, band_names())
     return _download(body, "text/markdown; charset=utf-8", _filename(summary, "md"))
+
+
+# The downloads, by file extension: the same three for the facilitator and for a share link.
+FILES: dict[str, Callable[[Table, TeamSummary], Response]] = {"pdf": _pdf, "csv": _csv, "md": _markdown}
 
 
 @bp.get("/tables/<table_id>/summary")
@@ -152,22 +155,9 @@ def summary_page(table_id: str) -> Response:
     return _summary_response(table, summary)
 
 
-@bp.get("/tables/<table_id>/summary.pdf")
-def summary_pdf(table_id: str) -> Response:
-    table, summary = _summary_for(table_id)
-    return _pdf(table, summary)
-
-
-@bp.get("/tables/<table_id>/summary.csv")
-def summary_csv(table_id: str) -> Response:
-    _table, summary = _summary_for(table_id)
-    return _csv(summary)
-
-
-@bp.get("/tables/<table_id>/summary.md")
-def summary_markdown(table_id: str) -> Response:
-    _table, summary = _summary_for(table_id)
-    return _markdown(summary)
+@bp.get("/tables/<table_id>/summary.<any(pdf, csv, md):fmt>")
+def summary_file(table_id: str, fmt: str) -> Response:
+    return FILES[fmt](*_summary_for(table_id))
 
 
 @bp.post("/tables/<table_id>/team")
@@ -221,30 +211,12 @@ def shared_summary(token: str) -> Response:
     return Response(render_template("reports/summary.html", **_context(table, summary, token)))
 
 
-@bp.get("/s/<token>/summary.pdf")
-def shared_pdf(token: str) -> Response:
-    table, summary = _shared(token)
-    return _pdf(table, summary)
+@bp.get("/s/<token>/summary.<any(pdf, csv, md):fmt>")
+def shared_file(token: str, fmt: str) -> Response:
+    return FILES[fmt](*_shared(token))
 
 
-@bp.get("/s/<token>/summary.csv")
-def shared_csv(token: str) -> Response:
-    _table, summary = _shared(token)
-    return _csv(summary)
-
-
-@bp.get("/s/<token>/summary.md")
-def shared_markdown(token: str) -> Response:
-    _table, summary = _shared(token)
-    return _markdown(summary)
-
-
-SHARED_ENDPOINTS = {
-    "reports.shared_summary",
-    "reports.shared_pdf",
-    "reports.shared_csv",
-    "reports.shared_markdown",
-}
+SHARED_ENDPOINTS = {"reports.shared_summary", "reports.shared_file"}
 
 
 @bp.after_request
