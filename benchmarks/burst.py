@@ -884,7 +884,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--tcp-nodelay",
         action="store_true",
-        help="experiment: TCP_NODELAY on the servers' listening socket (gevent only)",
+        help="TCP_NODELAY on the bare server's listening socket (gevent only); the app sets it "
+        "itself since the hot-path rework, so for the app this only matters for older code",
     )
     parser.add_argument(
         "--database-url", help="e.g. postgresql://... (default: SQLite in the instance folder)"
