@@ -32,6 +32,9 @@ class CardRule:
     max_length: int = DEFAULT_TEXT_LENGTH
     sensitive: bool = False
 
+    def __deepcopy__(self, memo: dict[int, object]) -> CardRule:
+        return self  # frozen and made of immutable values; ``apply`` copies a state on every action
+
     @property
     def answerable(self) -> bool:
         """Action cards are agreed together, not answered privately."""

@@ -26,6 +26,9 @@ class Result:
     counts: tuple[int | str, ...] = ()
     texts: tuple[str, ...] = ()
 
+    def __deepcopy__(self, memo: dict[int, object]) -> Result:
+        return self  # frozen and made of immutable values; ``apply`` copies a state on every action
+
     def to_dict(self) -> dict[str, object]:
         return {"n": self.n, "counts": list(self.counts), "texts": list(self.texts)}
 

@@ -25,12 +25,11 @@ from ..engine import actions as act
 from ..engine import events as ev
 from ..extensions import db
 from ..models import Seat, Table, User
-from . import decks, views
+from . import decks, store, views
 from .codes import format_code, new_join_code, normalise_code
-from .store import load_state, save_state
 
 _rng = random.SystemRandom()  # shuffles that anonymise must not be predictable
-_locks: defaultdict[int, threading.Lock] = defaultdict(threading.Lock)
+_locks: defaultdict[str, threading.Lock] = defaultdict(threading.Lock)
 _locks_guard = threading.Lock()
 
 
@@ -69,19 +68,15 @@ def seat_room(public_id: str) -> str:
 
 
 @contextmanager
-def _serialised(table_id: int) -> Iterator[None]:
-    """One change at a time per table in this process; FOR UPDATE serialises across processes."""
+def _serialised(table_public_id: str) -> Iterator[None]:
+    """One change at a time per table in this process; FOR UPDATE serialises across processes.
+
+    Keyed by the public id, which every caller already has: no query to find the lock.
+    """
     with _locks_guard:
-        lock = _locks[table_id]
+        lock = _locks[table_public_id]
     with lock:
         yield
-
-
-def _load_for_update(public_id: str) -> Table | None:
-    query = select(Table).where(Table.public_id == public_id)
-    if db.engine.dialect.name == "postgresql":
-        query = query.with_for_update()
-    return db.session.scalars(query).first()
 
 
 def create_table(
@@ -130,13 +125,13 @@ def _free_code() -> str:
 
 
 def _seat(table: Table, join: act.Join) -> tuple[str, str]:
-    state = load_state(table)
+    stored = store.empty(table)  # just flushed: nothing to read back
     try:
-        outcome = apply(state, join, time.time(), _rng)
+        outcome = apply(stored.state, join, time.time(), _rng)
     except ActionRefused as exc:
         raise TableUnavailable from exc
     token = new_token()
-    save_state(table, state, outcome.state, outcome.events, {join.seat_id: token_hash(token)})
+    store.save(stored, outcome.state, outcome.events, {join.seat_id: token_hash(token)})
     return join.seat_id, token
 
 
@@ -155,17 +150,19 @@ def join_table(
     if row is None or row[0].locked or row[0].status == TableStatus.ENDED.value or row[1] >= row[0].capacity:
         raise TableUnavailable
     table: Table = row[0]
-    with _serialised(table.id):
-        table = _load_for_update(table.public_id) or table
-        state = load_state(table)
+    with _serialised(table.public_id):
+        stored = store.load(table.public_id, for_update=True)
+        if stored is None:
+            db.session.rollback()
+            raise TableUnavailable
         seat_public_id = secrets.token_urlsafe(12)
         try:
-            outcome = apply(state, act.Join(seat_public_id, nickname, role=role), time.time(), _rng)
+            outcome = apply(stored.state, act.Join(seat_public_id, nickname, role=role), time.time(), _rng)
         except ActionRefused as exc:
             db.session.rollback()
             raise TableUnavailable from exc
         token = new_token()
-        save_state(table, state, outcome.state, outcome.events, {seat_public_id: token_hash(token)})
+        store.save(stored, outcome.state, outcome.events, {seat_public_id: token_hash(token)})
         db.session.commit()
     return table, seat_public_id, token, _outcome(table.public_id, outcome.state, outcome.events)
 
@@ -191,19 +188,19 @@ def get_table(public_id: str) -> Table | None:
 
 
 def perform(table_public_id: str, build: Callable[[TableState], act.Action]) -> Outcome:
-    """Run one action on a table in one transaction; raises ActionRefused (nothing stored)."""
-    table = get_table(table_public_id)
-    if table is None:
-        raise ActionRefused(Code.NOT_SEATED)
-    with _serialised(table.id):
+    """Run one action on a table in one transaction; raises ActionRefused (nothing stored).
+
+    The table is read once, under the lock (and FOR UPDATE on PostgreSQL), and only
+    the difference is written: see ``store``.
+    """
+    with _serialised(table_public_id):
         try:
             db.session.rollback()  # start fresh: read what other processes committed
-            table = _load_for_update(table_public_id)
-            if table is None:
+            stored = store.load(table_public_id, for_update=True)
+            if stored is None:
                 raise ActionRefused(Code.NOT_SEATED)
-            state = load_state(table)
-            outcome = apply(state, build(state), time.time(), _rng)
-            save_state(table, state, outcome.state, outcome.events)
+            outcome = apply(stored.state, build(stored.state), time.time(), _rng)
+            store.save(stored, outcome.state, outcome.events)
             db.session.commit()
         except BaseException:
             db.session.rollback()
@@ -212,7 +209,7 @@ def perform(table_public_id: str, build: Callable[[TableState], act.Action]) -> 
 
 
 def current_state(table: Table) -> TableState:
-    return load_state(table)
+    return store.load_state(table)
 
 
 _COUNT_ONLY = (ev.AnswerCountChanged, ev.AnswerRecorded, ev.AnswersSealed, ev.SeatRemoved)
