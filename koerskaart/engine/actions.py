@@ -95,6 +95,11 @@ class End:
     keep_open_text: bool = False
 
 
+@dataclass(frozen=True)
+class Expire:
+    """Retention ends a table nobody ended; no seat is needed, and open text is never kept."""
+
+
 Action = (
     Join
     | Leave
@@ -111,4 +116,5 @@ Action = (
     | AddAction
     | RemoveAction
     | End
+    | Expire
 )

@@ -349,6 +349,15 @@ def _remove_action(action: a.RemoveAction, state: TableState, ctx: Context) -> N
 @_handle.register
 def _end(action: a.End, state: TableState, ctx: Context) -> None:
     _host(state, action.by)
+    _finish(state, ctx, action.keep_open_text)
+
+
+@_handle.register
+def _expire(action: a.Expire, state: TableState, ctx: Context) -> None:
+    _finish(state, ctx, keep_open_text=False)
+
+
+def _finish(state: TableState, ctx: Context, keep_open_text: bool) -> None:
     if state.status is TableStatus.ENDED:
         raise ActionRefused(Code.WRONG_STATE)
     if state.status is TableStatus.PLAYING:
@@ -356,16 +365,16 @@ def _end(action: a.End, state: TableState, ctx: Context) -> None:
     state.status = TableStatus.ENDED
     state.paused = False
     state.timer_ends_at = None
-    state.keep_open_text = action.keep_open_text
+    state.keep_open_text = keep_open_text
     for seat in state.seats.values():
         seat.nickname = None  # nicknames belong to the lobby, not to the record
         seat.role = None  # perspectives were only needed at each reveal
-    if not action.keep_open_text:
+    if not keep_open_text:
         # Open text is ephemeral unless the table keeps it (PRODUCT.md rule 5): keep only the count.
         for round_ in state.rounds.values():
             if round_.result is not None and round_.result.texts:
                 round_.result = Result(n=round_.result.n)
-    ctx.emit(e.TableEnded(action.keep_open_text))
+    ctx.emit(e.TableEnded(keep_open_text))
 
 
 __all__ = ["CLOSED", "Context", "Outcome", "apply"]

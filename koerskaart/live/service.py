@@ -208,6 +208,20 @@ def perform(table_public_id: str, build: Callable[[TableState], act.Action]) -> 
     return _outcome(table_public_id, outcome.state, outcome.events)
 
 
+def expire(table_public_id: str) -> None:
+    """End a table nobody ended (retention), inside the caller's transaction: the caller commits.
+
+    The engine's Expire ends it as the host would, without keeping open text. Nobody is
+    told: the table was abandoned long ago (``retention``), and the CLI has no sockets.
+    """
+    with _serialised(table_public_id):
+        stored = store.load(table_public_id, for_update=True)
+        if stored is None:
+            raise ActionRefused(Code.NOT_SEATED)
+        outcome = apply(stored.state, act.Expire(), time.time(), _rng)
+        store.save(stored, outcome.state, outcome.events)
+
+
 def current_state(table: Table) -> TableState:
     return store.load_state(table)
 

@@ -3,6 +3,9 @@
 ``flask --app koerskaart retention purge`` deletes, for every table that ended more than
 ``RETENTION_DAYS`` ago and is not purged yet, its ``answers`` rows (and any pending
 rows), and the open texts inside its frozen round results (their count ``n`` stays).
+A table nobody ended counts from when it started: it is ended first, as its host would
+have (nicknames, roles and unkept open text go), and gets no end time, since nobody
+knows when play stopped.
 The counts per answer, the released perspective groups and the team's actions stay,
 so the summary still renders. The table is marked ``purged_at``, so a second run finds
 nothing. Nothing here reads or prints an answer's content: only numbers.
@@ -16,9 +19,10 @@ from datetime import datetime, timedelta
 import click
 from flask import current_app
 from flask.cli import AppGroup
-from sqlalchemy import delete, func, select
+from sqlalchemy import and_, delete, func, or_, select
 
 from ..extensions import db
+from ..live import service
 from ..models import Answer, PendingAnswer, RoundRow, Table
 from ..models.table import utcnow
 
@@ -27,18 +31,18 @@ from ..models.table import utcnow
 class PurgeReport:
     cutoff: datetime
     tables: int
+    unended: int  # of those, tables nobody ended: purging ends them
     answers: int  # raw answer rows
     texts: int  # open texts kept in round results
 
 
 def due_tables(days: int, now: datetime | None = None) -> tuple[datetime, list[Table]]:
-    """Tables that ended before ``now - days`` and still hold raw data (not purged)."""
+    """Tables not purged yet that ended before ``now - days``, or never ended and started before it."""
     cutoff = (now or utcnow()) - timedelta(days=days)
+    ended = and_(Table.status == "ended", Table.ended_at.is_not(None), Table.ended_at < cutoff)
+    abandoned = and_(or_(Table.status != "ended", Table.ended_at.is_(None)), Table.created_at < cutoff)
     rows = db.session.scalars(
-        select(Table)
-        .where(Table.status == "ended", Table.ended_at.is_not(None), Table.ended_at < cutoff)
-        .where(Table.purged_at.is_(None))
-        .order_by(Table.id)
+        select(Table).where(or_(ended, abandoned)).where(Table.purged_at.is_(None)).order_by(Table.id)
     )
     return cutoff, list(rows)
 
@@ -60,10 +64,16 @@ def purge(days: int, dry_run: bool = False, now: datetime | None = None) -> Purg
         answers = db.session.scalar(select(func.count()).where(Answer.round_id.in_(round_ids))) or 0
         answers += db.session.scalar(select(func.count()).where(PendingAnswer.round_id.in_(round_ids))) or 0
     texts = sum(_kept_texts(row) for table in tables for row in table.rounds)
-    report = PurgeReport(cutoff=cutoff, tables=len(tables), answers=answers, texts=texts)
+    unended = [table for table in tables if table.status != "ended"]
+    report = PurgeReport(cutoff, tables=len(tables), unended=len(unended), answers=answers, texts=texts)
     if dry_run or not tables:
         db.session.rollback()
         return report
+    for table in unended:
+        service.expire(table.public_id)  # writes through Core, in this transaction
+    db.session.expire_all()  # so the ORM reads what Expire wrote
+    for table in unended:
+        table.ended_at = None  # when play stopped is unknown; the summary then shows no duration
     if round_ids:
         db.session.execute(delete(Answer).where(Answer.round_id.in_(round_ids)))
         db.session.execute(delete(PendingAnswer).where(PendingAnswer.round_id.in_(round_ids)))
@@ -100,6 +110,8 @@ def purge_command(dry_run: bool, days: int | None) -> None:
     click.echo(
         f"Tables that ended more than {days} days ago (before {before}), not purged yet: {report.tables}"
     )
+    if report.unended:
+        click.echo(f"Of those, never ended (started before {before}): {report.unended}; they are ended first")
     click.echo(f"{verb}: {report.answers} answer rows, {report.texts} kept open texts")
     if dry_run:
         click.echo("Dry run: nothing was changed.")

@@ -124,3 +124,17 @@ def test_end_leaves_scale_results_alone():
 def test_an_ended_table_is_over(action, code):
     state = play(table(4, started=True), a.End(HOST)).state
     assert refused(state, action) is code
+
+
+def test_expire_ends_a_table_without_a_host_and_never_keeps_open_text():
+    """Retention ends tables nobody ended: even one its host left, and open text goes."""
+    state = answer_all(table(4, deck(OPEN, STATEMENT), started=True), "a", "b", "c", "d").state
+    state = play(state, a.Next(HOST), a.Submit("p2", 1, 3)).state
+    outcome = play(state, a.Expire())
+    after = outcome.state
+    assert after.status is TableStatus.ENDED and after.keep_open_text is False
+    assert after.rounds[0].result == Result(n=4)
+    assert (after.rounds[1].status, after.rounds[1].answers) == (RoundStatus.SKIPPED, {})
+    assert {seat.nickname for seat in after.seats.values()} == {None}
+    assert outcome.events[-1] == e.TableEnded(keep_open_text=False)
+    assert refused(after, a.Expire()) is Code.WRONG_STATE

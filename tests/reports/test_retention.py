@@ -11,11 +11,11 @@ from sqlalchemy import func, select
 
 from koerskaart.extensions import db
 from koerskaart.live import service
-from koerskaart.models import Answer, RoundRow, Table
+from koerskaart.models import Answer, PendingAnswer, RoundRow, Table
 from koerskaart.models.table import utcnow
 from koerskaart.reports import retention
 from tests.auth.conftest import log_in, make_user
-from tests.conftest import OPEN, join, start_table
+from tests.conftest import OPEN, Player, join, start_table
 from tests.reports.test_summary_pages import TEXTS, _played_table
 
 
@@ -124,17 +124,41 @@ def test_recent_and_unfinished_tables_are_untouched(app: Flask, fac: FlaskClient
     assert _table(recent).purged_at is None
 
 
-def test_a_table_that_never_ended_is_not_due(app: Flask, fac: FlaskClient) -> None:
+def _unended_table(app: Flask, started_days_ago: int) -> Player:
+    """A table left playing: a revealed scale card and an open card with three texts pending."""
     host = start_table(app)
-    players = [host] + [join(app, host.joined["join"]["code"]) for _ in range(2)]
+    players = [host] + [join(app, host.joined["join"]["code"], f"P{i}") for i in range(3)]
     host.send("start_game")
-    for player, value in zip(players, [2, 2, 4], strict=True):
+    for player, value in zip(players, [2, 2, 4, 5], strict=True):
         assert player.answer(0, value)["ok"]
-    table = _table(host.table_id)
-    table.created_at = utcnow() - timedelta(days=1000)
+    host.send("next_card")
+    host.send("skip_card")
+    for player, text in zip(players[:3], TEXTS, strict=False):
+        assert player.answer(OPEN, text)["ok"]  # three of four: the round stays open
+    _table(host.table_id).created_at = utcnow() - timedelta(days=started_days_ago)
     db.session.commit()
+    return host
+
+
+def test_a_table_nobody_ended_counts_from_its_start_and_is_ended_by_the_purge(app: Flask) -> None:
+    old, recent = _unended_table(app, 1000), _unended_table(app, 10)
+    dry = _purge(app, "--dry-run")
+    assert "not purged yet: 1" in dry and "never ended" in dry and "7 answer rows" in dry
+    assert _table(old.table_id).status == "playing"
+
+    output = _purge(app)
+    assert "not purged yet: 1" in output and "Deleted: 7 answer rows" in output
+    table = _table(old.table_id)
+    assert (table.status, table.ended_at, table.join_code) == ("ended", None, None)
+    assert table.purged_at is not None
+    assert [seat.nickname for seat in table.seats] == [None] * 4
+    assert _answers(old.table_id) == 0
+    assert db.session.scalar(select(func.count()).select_from(PendingAnswer)) == 3  # the recent table's
+    rows = {row.card_index: row for row in table.rounds}
+    assert rows[0].result == {"n": 4, "counts": [0, 2, 0, 1, 1], "texts": []}  # the aggregate stays
+    assert rows[OPEN].status == "skipped"
+    assert _table(recent.table_id).status == "playing" and _answers(recent.table_id) == 4
     assert "not purged yet: 0" in _purge(app)
-    assert _answers(host.table_id) == 3
 
 
 def test_days_comes_from_the_setting_and_the_option(app: Flask, old_table: str) -> None:
