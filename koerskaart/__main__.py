@@ -90,9 +90,10 @@ def main(argv: list[str] | None = None) -> int:
     gc.freeze()
     # With 2,000 sockets the heap holds ~370,000 tracked objects, and a full collection of them
     # took 190-310 ms, every table waiting. A larger youngest generation lets the short-lived
-    # objects of each answer die before they are promoted, so full collections become rare
-    # (none in a 2,000-player benchmark run, against 13 before); gen0 passes stay short.
-    gc.set_threshold(50_000, 10, 10)
+    # objects of each answer die before they are promoted: no full collection during a
+    # 2,000-player benchmark run (13 before). Generation 1 is kept to at most 5 x 20,000
+    # objects so its passes stay under ~100 ms (docs/performance.md, "Garbage collection").
+    gc.set_threshold(20_000, 5, 10)
     # gevent and eventlet get our own listening socket (socketio.run cannot take one);
     # threading, for development, stays with Werkzeug through socketio.run.
     listener = _listener(args.host, args.port) if mode in ("gevent", "eventlet") else None
