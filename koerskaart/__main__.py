@@ -8,7 +8,6 @@ that knows which async mode runs: the rest of the code never calls gevent or eve
 from __future__ import annotations
 
 import argparse
-import gc
 import os
 import socket
 import sys
@@ -77,23 +76,13 @@ def main(argv: list[str] | None = None) -> int:
 
     from flask_migrate import upgrade
 
-    from . import create_app
+    from . import create_app, heap
     from .extensions import socketio
 
     app = create_app()
     with app.app_context():
         upgrade()  # the schema follows the code; a no-op when the database is current
-    # A full garbage collection walks every tracked object and, with green threads, stalls
-    # every table at once: ~100 ms for the ~150,000 objects of the loaded app alone. Those
-    # live as long as the process, so collect once and move them out of the collector's way.
-    gc.collect()
-    gc.freeze()
-    # With 2,000 sockets the heap holds ~370,000 tracked objects, and a full collection of them
-    # took 190-310 ms, every table waiting. A larger youngest generation lets the short-lived
-    # objects of each answer die before they are promoted: no full collection during a
-    # 2,000-player benchmark run (13 before). Generation 1 is kept to at most 5 x 20,000
-    # objects so its passes stay under ~100 ms (docs/performance.md, "Garbage collection").
-    gc.set_threshold(20_000, 5, 10)
+    heap.settle()  # no long GC pauses while serving: see koerskaart/heap.py
     # gevent and eventlet get our own listening socket (socketio.run cannot take one);
     # threading, for development, stays with Werkzeug through socketio.run.
     listener = _listener(args.host, args.port) if mode in ("gevent", "eventlet") else None
