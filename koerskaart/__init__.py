@@ -19,16 +19,6 @@ if TYPE_CHECKING:
     from .config import Config
 
 
-def select_locale() -> str:
-    """Dutch unless the visitor chose English with the language switch."""
-    from flask import request
-
-    from .play.routes import LANG_COOKIE
-
-    chosen = request.cookies.get(LANG_COOKIE)
-    return chosen if chosen in ("nl", "en") else "nl"
-
-
 def _sqlite_pragmas(engine: Engine) -> None:
     """WAL so readers never wait for the writer; secure_delete so deleted answer links are overwritten."""
     from sqlalchemy import event
@@ -53,6 +43,7 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
 
     from .config import ROOT, Config
     from .extensions import babel, csrf, db, limiter, migrate, socketio
+    from .i18n import select_locale
 
     app = Flask(__name__, instance_path=str(ROOT / "instance"))
     app.config.from_object(Config)
@@ -76,27 +67,16 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
     csrf.init_app(app)
     limiter.init_app(app)
 
-    from . import models  # noqa: F401  (registers the tables)
+    from . import auth, models, play, reports  # noqa: F401  (models: registers the tables)
     from .content import load_bundled
     from .live import decks
-    from .play.routes import bp as play_bp
-    from .play.sockets import NAMESPACE, PlayNamespace, on_namespace_error
+    from .live.drops import client_manager
 
     decks.install(app.extensions, load_bundled(Path(d) for d in app.config["DECK_DIRS"]))
-    app.register_blueprint(play_bp)
-
-    from .auth import init_app as init_auth
-
-    init_auth(app)  # Flask-Login, the account pages and `flask users`
-
-    from .reports.routes import bp as reports_bp
-
-    app.register_blueprint(reports_bp)
-
-    if not socketio.namespace_handlers:
-        socketio.on_namespace(PlayNamespace(NAMESPACE))
-        socketio.on_error(NAMESPACE)(on_namespace_error)
-    from .play.drops import client_manager
+    # The composition root: the only module that knows every feature.
+    play.init_app(app)  # joining and playing: pages and the /play namespace
+    auth.init_app(app)  # Flask-Login, the account pages and `flask users`
+    reports.init_app(app)  # team summaries, share links and `flask retention`
 
     queue = client_manager(app.config["REDIS_URL"])  # Redis, with a room-wide disconnect
     socketio.init_app(

@@ -1,4 +1,4 @@
-"""Command-line tools: `flask --app koerskaart decks ...` and `... retention purge`."""
+"""Command-line tools of the core: `flask --app koerskaart decks ...` (features add their own)."""
 
 from __future__ import annotations
 
@@ -57,7 +57,4 @@ def schema(output: Path | None) -> None:
 
 
 def register_cli(app: Flask) -> None:
-    from .reports.retention import retention_cli
-
     app.cli.add_command(decks_cli)
-    app.cli.add_command(retention_cli)

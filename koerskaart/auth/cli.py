@@ -9,8 +9,8 @@ from flask.cli import AppGroup
 from sqlalchemy import select
 
 from ..extensions import db
+from ..models import ACCOUNT_ROLES, User
 from . import services
-from .models import ROLES, User
 
 users_cli = AppGroup("users", help="Create and list accounts.")
 
@@ -18,7 +18,7 @@ users_cli = AppGroup("users", help="Create and list accounts.")
 @users_cli.command("create")
 @click.option("--email", required=True, help="The address the person logs in with.")
 @click.option("--organisation", required=True, help="Created if it does not exist yet.")
-@click.option("--role", type=click.Choice(ROLES), default="facilitator", show_default=True)
+@click.option("--role", type=click.Choice(ACCOUNT_ROLES), default="facilitator", show_default=True)
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
 def create(email: str, organisation: str, role: str, password_stdin: bool) -> None:
     """Create an account (the first admin of an organisation, for instance)."""

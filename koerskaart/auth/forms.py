@@ -60,7 +60,3 @@ class SetPasswordForm(FlaskForm):
         ],
     )
     submit = SubmitField(_l("Create my account"))
-
-
-class ActionForm(FlaskForm):
-    """A button that changes something: only the CSRF token."""

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar, cast
-from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
@@ -20,16 +19,18 @@ from flask import (
     session,
     url_for,
 )
-from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from ..extensions import db, limiter
-from ..live import decks
-from ..play.logins import end_account_sockets, end_login_sockets, start_login
+from ..engine import TableStatus
+from ..extensions import limiter
+from ..forms import ActionForm
+from ..i18n import lang
+from ..live.logins import end_account_sockets, end_login_sockets, start_login
+from ..models import Invite, User
+from ..security import local_path
 from . import services
-from .forms import ActionForm, InviteForm, LoginForm, SetPasswordForm, role_choices
-from .models import Invite, User
+from .forms import InviteForm, LoginForm, SetPasswordForm, role_choices
 
 bp = Blueprint("auth", __name__)
 F = TypeVar("F", bound=Callable[..., Any])
@@ -37,11 +38,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 def _safe_next(target: str | None) -> str:
     """Only local paths: no open redirect after login."""
-    if target:
-        parts = urlsplit(target)
-        if not parts.scheme and not parts.netloc and target.startswith("/") and not target.startswith("//"):
-            return target
-    return url_for("auth.tables")
+    return local_path(target) or url_for("auth.tables")
 
 
 def _log_in(user: User, remember: bool = False) -> None:
@@ -135,29 +132,23 @@ def account() -> Response:
     return cast(Response, redirect(url_for("auth.tables")))
 
 
-def _status_label(status: str) -> str:
-    labels = {"lobby": _("Waiting to start"), "playing": _("In progress"), "ended": _("Ended")}
-    return labels.get(status, status)
+def _status_labels() -> dict[TableStatus, str]:
+    return {
+        TableStatus.LOBBY: _("Waiting to start"),
+        TableStatus.PLAYING: _("In progress"),
+        TableStatus.ENDED: _("Ended"),
+    }
 
 
 @bp.get("/account/tables")
 @login_required
 def tables() -> str:
-    language = str(get_locale() or "nl")
-    rows = []
-    for entry in services.owned_tables(current_user._get_current_object()):
-        deck = decks.get(entry.deck_slug)
-        rows.append(
-            {
-                "public_id": entry.public_id,
-                "deck_title": deck.title.get(language) if deck else entry.deck_slug,
-                "date": format_date(entry.created_at, "long"),
-                "status": entry.status,
-                "status_label": _status_label(entry.status),
-                "players": entry.players,
-            }
-        )
-    return render_template("auth/tables.html", tables=rows, action_form=ActionForm())
+    return render_template(
+        "auth/tables.html",
+        tables=services.owned_tables(current_user._get_current_object(), lang()),
+        status_labels=_status_labels(),
+        action_form=ActionForm(),
+    )
 
 
 def _team_page(invite_form: InviteForm, new_link: str | None = None, status: int = 200) -> tuple[str, int]:
@@ -199,8 +190,8 @@ def invite() -> tuple[str, int]:
 
 
 def _own_invite(invite_id: int) -> Invite:
-    invite_row = db.session.get(Invite, invite_id)
-    if invite_row is None or invite_row.organisation_id != current_user.organisation_id:
+    invite_row = services.invite_in_organisation(invite_id, current_user.organisation_id)
+    if invite_row is None:
         abort(404)
     return invite_row
 
@@ -229,10 +220,11 @@ def disable_user(user_id: int) -> Response:
     user = _own_user(user_id)
     if not ActionForm().validate_on_submit():
         abort(400)
-    if user.id == current_user.id:
-        flash(_("You cannot disable your own account."), "error")
+    try:
+        services.disable(user, by=current_user._get_current_object())
+    except services.AccountError as exc:
+        flash(_(str(exc)), "error")
     else:
-        services.set_active(user, False)
         end_account_sockets(user.id)
         flash(_("%(email)s can no longer log in.", email=user.email), "success")
     return cast(Response, redirect(url_for("auth.team")))
@@ -244,7 +236,7 @@ def enable_user(user_id: int) -> Response:
     user = _own_user(user_id)
     if not ActionForm().validate_on_submit():
         abort(400)
-    services.set_active(user, True)
+    services.enable(user)
     flash(_("%(email)s can log in again.", email=user.email), "success")
     return cast(Response, redirect(url_for("auth.team")))
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
@@ -13,9 +12,13 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 from sqlalchemy import func, select, update
 
+from ..clock import utcnow
+from ..engine import TableStatus
 from ..extensions import db
-from ..models import Seat, Table
-from .models import ROLES, Invite, Organisation, User, new_session_token, utcnow
+from ..live import decks
+from ..models import ACCOUNT_ROLES, Invite, Organisation, Seat, Table, User
+from ..models.accounts import new_session_token
+from ..security import new_token, token_hash
 
 _hasher = PasswordHasher()  # argon2id with the library's (RFC 9106 low-memory) defaults
 # Verified against when the email is unknown, so a miss costs as long as a wrong password.
@@ -47,10 +50,6 @@ def verify_password(password_hash: str, password: str) -> bool:
         return _hasher.verify(password_hash, password)
     except (VerificationError, InvalidHashError):
         return False
-
-
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def authenticate(email: str, password: str) -> User | None:
@@ -91,7 +90,7 @@ def check_password_rules(password: str) -> None:
 def create_user(email: str, password: str, organisation_name: str, role: str) -> User:
     """For the CLI: a new account, in an organisation that is created when it does not exist yet."""
     email = normalise_email(email)
-    if role not in ROLES:
+    if role not in ACCOUNT_ROLES:
         raise AccountError(N_("Unknown role."))
     if "@" not in email:
         raise AccountError(N_("Enter a valid email address."))
@@ -118,11 +117,11 @@ def _email_taken(email: str) -> bool:
 def create_invite(admin: User, email: str, role: str) -> tuple[Invite, str]:
     """A single-use invite into the admin's organisation; returns it with its token (shown once)."""
     email = normalise_email(email)
-    if role not in ROLES:
+    if role not in ACCOUNT_ROLES:
         raise AccountError(N_("Unknown role."))
     if _email_taken(email):
         raise AccountError(N_("This email address already has an account."))
-    token = secrets.token_urlsafe(32)  # 256 bits
+    token = new_token()
     invite = Invite(
         token_hash=token_hash(token),
         email=email,
@@ -192,6 +191,12 @@ def organisation_users(organisation_id: int) -> list[User]:
     return list(db.session.scalars(query))
 
 
+def invite_in_organisation(invite_id: int, organisation_id: int) -> Invite | None:
+    """Another organisation's invites do not exist, as far as the caller can tell."""
+    invite = db.session.get(Invite, invite_id)
+    return invite if invite is not None and invite.organisation_id == organisation_id else None
+
+
 def user_in_organisation(user_id: int, organisation_id: int) -> User | None:
     """Another organisation's users do not exist, as far as the caller can tell."""
     user = db.session.get(User, user_id)
@@ -204,7 +209,18 @@ def end_sessions(user: User) -> None:
     db.session.commit()
 
 
-def set_active(user: User, active: bool) -> None:
+def disable(user: User, by: User) -> None:
+    """The account can no longer log in, and every session it has ends; nobody disables themselves."""
+    if user.id == by.id:
+        raise AccountError(N_("You cannot disable your own account."))
+    _set_active(user, False)
+
+
+def enable(user: User) -> None:
+    _set_active(user, True)
+
+
+def _set_active(user: User, active: bool) -> None:
     user.active = active
     user.session_token = new_session_token()
     db.session.commit()
@@ -213,13 +229,17 @@ def set_active(user: User, active: bool) -> None:
 @dataclass
 class TableEntry:
     public_id: str
-    deck_slug: str
+    deck_title: str  # in the reader's language; the slug if the deck is no longer installed
     created_at: datetime
-    status: str
+    status: TableStatus
     players: int
 
+    @property
+    def ended(self) -> bool:
+        return self.status is TableStatus.ENDED
 
-def owned_tables(user: User) -> list[TableEntry]:
+
+def owned_tables(user: User, language: str) -> list[TableEntry]:
     """The tables this user started while logged in, newest first."""
     players = select(Seat.table_id, func.count(Seat.id).label("players")).group_by(Seat.table_id).subquery()
     query = (
@@ -229,6 +249,17 @@ def owned_tables(user: User) -> list[TableEntry]:
         .order_by(Table.created_at.desc(), Table.id.desc())
     )
     return [
-        TableEntry(row.public_id, row.deck_slug, row.created_at, row.status, row.players or 0)
+        TableEntry(
+            row.public_id,
+            _deck_title(row.deck_slug, language),
+            row.created_at,
+            TableStatus(row.status),
+            row.players or 0,
+        )
         for row in db.session.execute(query)
     ]
+
+
+def _deck_title(slug: str, language: str) -> str:
+    deck = decks.get(slug)
+    return deck.title.get(language) if deck is not None else slug

@@ -3,12 +3,13 @@
 from . import actions, events
 from .cards import Answer, CardKind, CardRule, validate_answer
 from .errors import ActionRefused, Code
-from .results import Coarse, Result, coarsen, compute_result
+from .results import PERSPECTIVES, Coarse, Result, coarsen, compute_result
 from .rules import Outcome, apply
 from .state import MIN_K, Round, RoundStatus, Seat, Settings, TableState, TableStatus, TeamAction
 
 __all__ = [
     "MIN_K",
+    "PERSPECTIVES",
     "ActionRefused",
     "Answer",
     "CardKind",

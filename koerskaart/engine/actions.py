@@ -10,7 +10,7 @@ class Join:
     seat_id: str
     nickname: str | None = None
     as_host: bool = False
-    role: str | None = None
+    perspective: str | None = None
 
 
 @dataclass(frozen=True)

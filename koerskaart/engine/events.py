@@ -1,10 +1,15 @@
-"""What happened, each event addressed to an audience. The services decide how to send it."""
+"""What happened, each event addressed to an audience. The services decide how to send it.
+
+An event's ``name`` is its class name in snake case (``RoundRevealed`` -> ``round_revealed``):
+the word clients see, whether as a message of its own or as the reason of a snapshot.
+"""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from .cards import Answer
 from .results import Result
@@ -14,12 +19,20 @@ from .state import TeamAction
 class Audience(StrEnum):
     TABLE = "table"  # every seat and table screen
     SEAT = "seat"  # one seat only (``seat_id``)
+    ACTOR = "actor"  # the seat that acted: told by the answer to its own request
     SERVER = "server"  # never sent: for the store only
 
 
 @dataclass(frozen=True)
 class Event:
     audience: ClassVar[Audience] = Audience.TABLE
+    # A table event that changes what the table shows; the others (counts) are sent on their own.
+    changes_state: ClassVar[bool] = True
+    name: ClassVar[str] = "event"
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls.name = re.sub(r"(?<!^)(?=[A-Z])", "_", cls.__name__).lower()
 
 
 @dataclass(frozen=True)
@@ -60,7 +73,7 @@ class RoundOpened(Event):
 
 @dataclass(frozen=True)
 class AnswerRecorded(Event):
-    audience: ClassVar[Audience] = Audience.SEAT
+    audience: ClassVar[Audience] = Audience.ACTOR
     seat_id: str
     card_index: int
     changed: bool  # an earlier answer was replaced
@@ -68,6 +81,7 @@ class AnswerRecorded(Event):
 
 @dataclass(frozen=True)
 class AnswerCountChanged(Event):
+    changes_state: ClassVar[bool] = False
     card_index: int
     answered: int
     total: int

@@ -76,7 +76,7 @@ def compute_result(card: CardRule, answers: Sequence[Answer], k: int, rng: rando
     return Result(n=n, counts=tuple(counts))
 
 
-ROLES = ("manager", "employee")  # self-declared "leidinggevende" / "medewerker"
+PERSPECTIVES = ("manager", "employee")  # self-declared "leidinggevende" / "medewerker"
 
 
 def releasable_groups(
@@ -91,11 +91,11 @@ def releasable_groups(
     """
     if card.kind not in (CardKind.STATEMENT, CardKind.FREQUENCY, CardKind.CHOICE):
         return None  # open text per group would be too close to a name
-    by_role = {role: [value for who, value in answers if who == role] for role in ROLES}
-    undeclared = len(answers) - sum(len(values) for values in by_role.values())
-    if any(len(values) < threshold for values in by_role.values()):
+    by_group = {group: [value for who, value in answers if who == group] for group in PERSPECTIVES}
+    undeclared = len(answers) - sum(len(values) for values in by_group.values())
+    if any(len(values) < threshold for values in by_group.values()):
         return None
     if 0 < undeclared < k:
         return None
     rng = random.Random(0)  # counts do not depend on order; no shuffle needed here
-    return {role: compute_result(card, values, k, rng).to_dict() for role, values in by_role.items()}
+    return {group: compute_result(card, values, k, rng).to_dict() for group, values in by_group.items()}

@@ -15,7 +15,7 @@ from . import actions as a
 from . import events as e
 from .cards import CardKind, clean_text, validate_answer
 from .errors import ActionRefused, Code
-from .results import ROLES, Result, compute_result, releasable_groups
+from .results import PERSPECTIVES, Result, compute_result, releasable_groups
 from .state import CLOSED, Round, RoundStatus, Seat, TableState, TableStatus, TeamAction
 
 NICKNAME_LENGTH = 30
@@ -95,7 +95,7 @@ def _close(state: TableState, ctx: Context, current: Round) -> None:
     threshold = state.threshold(card)
     groups = releasable_groups(
         card,
-        [(state.seats[s].role if s in state.seats else None, v) for s, v in current.answers.items()],
+        [(state.seats[s].perspective if s in state.seats else None, v) for s, v in current.answers.items()],
         threshold,
         state.settings.k,
     )
@@ -182,9 +182,9 @@ def _join(action: a.Join, state: TableState, ctx: Context) -> None:
     if state.status is TableStatus.ENDED or state.locked or len(state.seats) >= state.settings.capacity:
         raise ActionRefused(Code.TABLE_UNAVAILABLE)
     nickname = clean_text(action.nickname or "", NICKNAME_LENGTH) or None
-    role = action.role if action.role in ROLES else None
+    perspective = action.perspective if action.perspective in PERSPECTIVES else None
     state.seats[action.seat_id] = Seat(
-        action.seat_id, nickname, is_host=action.as_host or not state.seats, role=role
+        action.seat_id, nickname, is_host=action.as_host or not state.seats, perspective=perspective
     )
     ctx.emit(e.SeatJoined(action.seat_id))
     current = state.current_round
@@ -368,7 +368,7 @@ def _finish(state: TableState, ctx: Context, keep_open_text: bool) -> None:
     state.keep_open_text = keep_open_text
     for seat in state.seats.values():
         seat.nickname = None  # nicknames belong to the lobby, not to the record
-        seat.role = None  # perspectives were only needed at each reveal
+        seat.perspective = None  # only needed at each reveal
     if not keep_open_text:
         # Open text is ephemeral unless the table keeps it (PRODUCT.md rule 5): keep only the count.
         for round_ in state.rounds.values():

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from .cards import Answer, CardRule
+from .cards import Answer, CardKind, CardRule
 from .results import Result
 
 MIN_K = 3  # PRODUCT.md: k = 3 by default, never lower
@@ -33,7 +33,7 @@ class Seat:
     id: str
     nickname: str | None = None
     is_host: bool = False
-    role: str | None = None  # "manager" or "employee" when the player chose to say
+    perspective: str | None = None  # "manager" or "employee" when the player chose to say
 
 
 @dataclass
@@ -99,7 +99,7 @@ class TableState:
         Open text has its own, higher bar; a sensitive card needs one more than k,
         because with exactly k answers its bands would still pin down unanimity.
         """
-        if card.kind.value == "open":
+        if card.kind is CardKind.OPEN:
             return self.settings.k_text
         return self.settings.k + 1 if card.sensitive else self.settings.k
 

@@ -9,12 +9,22 @@ an answer adds one INSERT, a reveal one UPDATE, one DELETE and one multi-row INS
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Connection, and_, bindparam, delete, insert, select, update
 
-from ..engine import Result, Round, RoundStatus, Seat, Settings, TableState, TableStatus, TeamAction
+from ..clock import utcnow
+from ..engine import (
+    CardKind,
+    Result,
+    Round,
+    RoundStatus,
+    Seat,
+    Settings,
+    TableState,
+    TableStatus,
+    TeamAction,
+)
 from ..engine import events as ev
 from ..extensions import db
 from ..models import Answer, PendingAnswer, RoundRow, Table, TeamActionRow
@@ -54,7 +64,12 @@ _ROUNDS = (
 )
 _SEATS = (
     select(
-        _seats.c.id, _seats.c.public_id, _seats.c.nickname, _seats.c.is_host, _seats.c.role, _seats.c.position
+        _seats.c.id,
+        _seats.c.public_id,
+        _seats.c.nickname,
+        _seats.c.is_host,
+        _seats.c.perspective,
+        _seats.c.position,
     )
     .where(_seats.c.table_id == bindparam("table_id"))
     .order_by(_seats.c.position)
@@ -84,7 +99,11 @@ _DELETE_PENDING = delete(_pending).where(_pending.c.round_id == bindparam("round
 _SEAT_UPDATE = (
     update(_seats)
     .where(_seats.c.id == bindparam("pk"))
-    .values(nickname=bindparam("v_nickname"), is_host=bindparam("v_is_host"), role=bindparam("v_role"))
+    .values(
+        nickname=bindparam("v_nickname"),
+        is_host=bindparam("v_is_host"),
+        perspective=bindparam("v_perspective"),
+    )
 )
 _PENDING_UPDATE = (
     update(_pending)
@@ -156,7 +175,7 @@ def _load_rest(conn: Connection, table: Any) -> Stored:
     for row in seat_rows:
         seat_pks[row.public_id] = row.id
         seat_position = max(seat_position, row.position)
-        state.seats[row.public_id] = Seat(row.public_id, row.nickname, row.is_host, row.role)
+        state.seats[row.public_id] = Seat(row.public_id, row.nickname, row.is_host, row.perspective)
         if open_pk is not None and row.pending_id is not None:
             assert current is not None
             current.answers[row.public_id] = row.value
@@ -203,7 +222,7 @@ def _save_table(conn: Connection, stored: Stored, old: TableState, new: TableSta
     if old.status is not new.status:
         changes["status"] = new.status.value
         if new.status is TableStatus.ENDED:
-            changes["ended_at"] = datetime.now(UTC)
+            changes["ended_at"] = utcnow()
             changes["join_code"] = None  # an ended table cannot be joined, and its code may be reused
     if changes:
         conn.execute(update(_tables).where(_tables.c.id == stored.table_id).values(**changes))
@@ -222,7 +241,7 @@ def _insert_seats(conn: Connection, stored: Stored, new: TableState, tokens: dic
                     token_hash=tokens[seat.id],
                     nickname=seat.nickname,
                     is_host=seat.is_host,
-                    role=seat.role,
+                    perspective=seat.perspective,
                     position=stored.seat_position,
                 )
             )
@@ -233,7 +252,7 @@ def _insert_seats(conn: Connection, stored: Stored, new: TableState, tokens: dic
                     "pk": stored.seat_pks[seat.id],
                     "v_nickname": seat.nickname,
                     "v_is_host": seat.is_host,
-                    "v_role": seat.role,
+                    "v_perspective": seat.perspective,
                 }
             )
     if changed:
@@ -343,7 +362,7 @@ def _purge_open_text(conn: Connection, stored: Stored, state: TableState) -> Non
     open_rounds = [
         stored.round_pks[index]
         for index in state.rounds
-        if state.cards[index].kind.value == "open" and index in stored.round_pks
+        if state.cards[index].kind is CardKind.OPEN and index in stored.round_pks
     ]
     if open_rounds:
         conn.execute(delete(_answers).where(_answers.c.round_id.in_(open_rounds)))

@@ -7,28 +7,12 @@ import time
 from ..engine import RoundStatus, TableState, TableStatus
 from ..engine import events as ev
 
-_REASONS = {
-    ev.SeatJoined: "seat_joined",
-    ev.SeatLeft: "seat_left",
-    ev.TableLocked: "table_locked",
-    ev.GameStarted: "game_started",
-    ev.CardShown: "card_shown",
-    ev.RoundOpened: "round_opened",
-    ev.RoundRevealed: "round_revealed",
-    ev.RoundClosedTooFew: "round_closed_too_few",
-    ev.RoundSkipped: "round_skipped",
-    ev.PauseChanged: "pause_changed",
-    ev.TimerSet: "timer_set",
-    ev.ActionAdded: "action_added",
-    ev.ActionRemoved: "action_removed",
-    ev.TableEnded: "table_ended",
-}
 _PRIORITY = ("table_ended", "round_revealed", "round_closed_too_few", "round_opened", "card_shown")
 
 
 def reason(events: list[ev.Event]) -> str:
     """The one word that says why a snapshot was sent: the most telling event wins."""
-    names = [_REASONS.get(type(event), "state") for event in events]
+    names = [event.name for event in events]
     for name in _PRIORITY:
         if name in names:
             return name

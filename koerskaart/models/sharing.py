@@ -6,18 +6,14 @@ database alone cannot open a summary.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy import DateTime, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..clock import aware, utcnow
 from ..extensions import db
-from .table import Table, utcnow
-
-
-def _aware(moment: datetime) -> datetime:
-    """SQLite hands back naive datetimes; every stored time is UTC."""
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+from .table import Table
 
 
 class ShareLink(db.Model):  # type: ignore[name-defined,misc]
@@ -38,4 +34,4 @@ class ShareLink(db.Model):  # type: ignore[name-defined,misc]
     table: Mapped[Table] = relationship()
 
     def is_usable(self, now: datetime | None = None) -> bool:
-        return self.revoked_at is None and _aware(self.expires_at) > (now or utcnow())
+        return self.revoked_at is None and aware(self.expires_at) > (now or utcnow())

@@ -8,17 +8,23 @@ written in shuffled order.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..clock import utcnow
+from ..engine import TableStatus
 from ..extensions import db
 
+TEAM_LABEL_MAX = 60
 
-def utcnow() -> datetime:
-    return datetime.now(UTC)
+
+def normalise_team_label(label: str | None) -> str | None:
+    """A facilitator's team name as typed, tidied (spacing, length); None when nothing is left."""
+    cleaned = " ".join((label or "").split())[:TEAM_LABEL_MAX]
+    return cleaned or None
 
 
 class Table(db.Model):  # type: ignore[name-defined,misc]
@@ -30,7 +36,7 @@ class Table(db.Model):  # type: ignore[name-defined,misc]
     screen_key_hash: Mapped[str] = mapped_column(String(64))
     deck_slug: Mapped[str] = mapped_column(String(60))
     deck_version: Mapped[int] = mapped_column(Integer)
-    status: Mapped[str] = mapped_column(String(16), default="lobby")
+    status: Mapped[str] = mapped_column(String(16), default=TableStatus.LOBBY.value)
     locked: Mapped[bool] = mapped_column(Boolean, default=False)
     paused: Mapped[bool] = mapped_column(Boolean, default=False)
     card_index: Mapped[int] = mapped_column(Integer, default=0)
@@ -50,7 +56,7 @@ class Table(db.Model):  # type: ignore[name-defined,misc]
     )
     # A facilitator's own name for the team ("Team Inkoop"), so a later table on the same
     # deck can be compared with this one. Only owned tables carry one.
-    team_label: Mapped[str | None] = mapped_column(String(60))
+    team_label: Mapped[str | None] = mapped_column(String(TEAM_LABEL_MAX))
 
     seats: Mapped[list[Seat]] = relationship(
         back_populates="table", order_by="Seat.position", cascade="all, delete-orphan"
@@ -71,7 +77,7 @@ class Seat(db.Model):  # type: ignore[name-defined,misc]
     public_id: Mapped[str] = mapped_column(String(32), unique=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)  # SHA-256 of the rejoin token
     nickname: Mapped[str | None] = mapped_column(String(60))
-    role: Mapped[str | None] = mapped_column(String(16))  # self-declared perspective, optional
+    perspective: Mapped[str | None] = mapped_column(String(16))  # "manager"/"employee" if the player said
     is_host: Mapped[bool] = mapped_column(Boolean, default=False)
     position: Mapped[int] = mapped_column(Integer)
 

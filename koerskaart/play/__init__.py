@@ -1,1 +1,20 @@
-"""Joining and playing a table: pages, forms and the /play socket namespace."""
+"""Joining and playing a table: the pages, the forms and the /play Socket.IO namespace."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    """The play pages, and the /play namespace (once per process: the SocketIO object is shared)."""
+    from ..extensions import socketio
+    from .routes import bp
+    from .sockets import NAMESPACE, PlayNamespace, on_namespace_error
+
+    app.register_blueprint(bp)
+    if not any(handler.namespace == NAMESPACE for handler in socketio.namespace_handlers):
+        socketio.on_namespace(PlayNamespace(NAMESPACE))
+        socketio.on_error(NAMESPACE)(on_namespace_error)

@@ -7,26 +7,32 @@ from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectChoice, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, Optional
 
-ROLE_CHOICES = [
+from ..models.table import TEAM_LABEL_MAX
+
+PERSPECTIVE_CHOICES = [
     SelectChoice("", _l("I'd rather not say")),
     SelectChoice("manager", _l("Manager")),
     SelectChoice("employee", _l("Employee")),
 ]
 
 
-class RoleMixin:
-    role = RadioField(_l("I play as (optional)"), choices=ROLE_CHOICES, default="", validators=[Optional()])
+class PerspectiveMixin:
+    """A player may say whether they play as a manager or an employee (PRODUCT.md, perspective view)."""
+
+    perspective = RadioField(
+        _l("I play as (optional)"), choices=PERSPECTIVE_CHOICES, default="", validators=[Optional()]
+    )
 
 
-class StartTableForm(RoleMixin, FlaskForm):
+class StartTableForm(PerspectiveMixin, FlaskForm):
     deck = RadioField(_l("Deck"), validators=[DataRequired(_l("Choose a deck."))])
     nickname = StringField(_l("Your name (optional)"), validators=[Optional(), Length(max=30)])
     # Shown only to a logged-in facilitator: names the team for a later comparison.
-    team = StringField(_l("Team name (optional)"), validators=[Optional(), Length(max=60)])
+    team = StringField(_l("Team name (optional)"), validators=[Optional(), Length(max=TEAM_LABEL_MAX)])
     submit = SubmitField(_l("Start a table"))
 
 
-class JoinForm(RoleMixin, FlaskForm):
+class JoinForm(PerspectiveMixin, FlaskForm):
     code = StringField(
         _l("Table code"), validators=[DataRequired(_l("Enter the table code.")), Length(max=64)]
     )

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
     Response,
+    abort,
     current_app,
     flash,
     make_response,
@@ -17,21 +17,21 @@ from flask import (
     session,
     url_for,
 )
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms import SelectChoice
 
 from ..content import Deck
 from ..extensions import limiter
+from ..i18n import LANG_COOKIE, lang, scale_labels
 from ..live import decks, service
-from ..reports.comparison import normalised_label
+from ..live.delivery import publish
+from ..security import local_path
 from .forms import JoinForm, StartTableForm
 from .sockets import seat_cookie_name
-from .ui_strings import scale_labels, ui_strings
+from .ui_strings import ui_strings
 
 bp = Blueprint("play", __name__)
-LANG_COOKIE = "kk_lang"
 # The original KoersKaart first; other decks after these, by title.
 FEATURED = ("sociale-veiligheid", "tegenspraak", "kompas-publiek-leiderschap")
 
@@ -42,10 +42,6 @@ def ordered_decks() -> list[Deck]:
         return rank, deck.title.nl
 
     return sorted(decks.installed().values(), key=key)
-
-
-def lang() -> str:
-    return str(get_locale() or "nl")
 
 
 def deck_summary(deck: Deck, language: str) -> dict[str, Any]:
@@ -134,8 +130,8 @@ def start_table() -> Response | tuple[str, int]:
         form.deck.data,
         form.nickname.data,
         owner,
-        role=form.role.data or None,
-        team_label=normalised_label(form.team.data) if owner is not None else None,
+        perspective=form.perspective.data or None,
+        team_label=form.team.data,
     )
     # Only the creator ever sees the screen key; the session cookie is signed and theirs.
     session[f"screen:{table.public_id}"] = screen_key
@@ -149,16 +145,14 @@ def join() -> Response | str | tuple[str, int]:
     error = None
     if form.validate_on_submit():
         try:
-            table, _seat, token, outcome = service.join_table(
-                form.code.data, form.nickname.data, role=form.role.data or None
+            table, _seat, token, delivery = service.join_table(
+                form.code.data, form.nickname.data, perspective=form.perspective.data or None
             )
         except service.TableUnavailable:
             # One message for unknown, locked, full and ended tables: no hint which.
             error = _("This code does not open a table. Check the code, or ask the host.")
         else:
-            from .sockets import publish
-
-            publish(outcome)
+            publish(delivery)
             return _seat_response(table.public_id, token)
     elif request.method == "POST":
         error = _("Enter the table code.")
@@ -170,8 +164,6 @@ def _table_page(table_id: str, template: str, **extra: Any) -> str:
     table = service.get_table(table_id)
     deck = decks.get(table.deck_slug) if table else None
     if table is None or deck is None:
-        from flask import abort
-
         abort(404)
     language = lang()
     return render_template(
@@ -202,10 +194,7 @@ def screen(table_id: str) -> str:
 
 @bp.get("/lang/<code>")
 def set_language(code: str) -> Response:
-    target = request.args.get("next", "")
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/"):
-        target = url_for("play.home")  # only local paths: no open redirect
+    target = local_path(request.args.get("next")) or url_for("play.home")
     response = make_response(redirect(target))
     if code in current_app.config["LANGUAGES"]:
         response.set_cookie(LANG_COOKIE, code, max_age=365 * 24 * 3600, samesite="Lax")

@@ -11,21 +11,20 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from flask import current_app, request, session, url_for
+from flask import current_app, request, session
 from flask_socketio import ConnectionRefusedError, Namespace, emit, join_room
 from pydantic import ValidationError
 
-from ..engine import ActionRefused, TableState
+from ..engine import ActionRefused
 from ..engine import actions as act
-from ..extensions import socketio
-from ..live import service, views
-from ..live.codes import format_code
+from ..live import service
+from ..live.delivery import publish
+from ..live.logins import join_login_rooms
+from ..live.refusals import Transport
+from ..live.rooms import PLAY_NAMESPACE
 from . import payloads as p
-from .drops import drop_room
-from .logins import join_login_rooms
-from .qr import join_qr_svg
 
-NAMESPACE = "/play"
+NAMESPACE = PLAY_NAMESPACE
 log = logging.getLogger(__name__)
 
 Ack = dict[str, object]
@@ -36,26 +35,20 @@ def seat_cookie_name(table_public_id: str) -> str:
 
 
 def _refuse(code: str) -> Ack:
-    return {"ok": False, "error": code}
+    return {"ok": False, "error": str(code)}
 
 
 def _failed(exc: BaseException, table_id: object = None) -> Ack:
     """Log a failure by type only: a traceback's locals or repr may hold an answer (rule 8)."""
     log.error("event failed on table %s: %s", table_id, type(exc).__name__)
-    return _refuse("server_error")
+    return _refuse(Transport.SERVER_ERROR)
 
 
 def on_namespace_error(exc: BaseException) -> Ack:
     """Anything a handler did not catch (even a call with the wrong arguments) still gets one ack."""
-    return _refuse("invalid_payload") if isinstance(exc, TypeError) else _failed(exc, session.get("table"))
-
-
-def publish(outcome: service.Outcome) -> None:
-    """Send what a committed change produced, and cut removed players off."""
-    for item in outcome.emits:
-        socketio.emit(item.event, item.payload, to=item.room, namespace=NAMESPACE)
-    for seat_id in outcome.removed_seats:
-        drop_room(service.seat_room(seat_id), NAMESPACE)  # on whichever process they are
+    if isinstance(exc, TypeError):
+        return _refuse(Transport.INVALID_PAYLOAD)
+    return _failed(exc, session.get("table"))
 
 
 class PlayNamespace(Namespace):
@@ -64,37 +57,17 @@ class PlayNamespace(Namespace):
     def on_connect(self, auth: Any = None) -> None:
         auth = auth if isinstance(auth, dict) else {}
         table_id = auth.get("table")
-        role = auth.get("as")
-        if not isinstance(table_id, str) or len(table_id) > 64 or role not in ("seat", "screen"):
-            raise ConnectionRefusedError("not_authenticated")
-        table = service.get_table(table_id)
-        if table is None:
-            raise ConnectionRefusedError("not_authenticated")
-        seat_id: str | None = None
-        if role == "seat":
-            seat = service.find_seat(table_id, request.cookies.get(seat_cookie_name(table_id)))
-            if seat is None:
-                raise ConnectionRefusedError("not_authenticated")
-            seat_id = seat.public_id
-            join_room(service.seat_room(seat_id))
-        else:
-            key = auth.get("key")
-            if not service.screen_allowed(table, key if isinstance(key, str) else None):
-                raise ConnectionRefusedError("not_authenticated")
-        join_room(service.table_room(table_id))
+        cookie = request.cookies.get(seat_cookie_name(table_id)) if isinstance(table_id, str) else None
+        try:
+            connected = service.connect(table_id, auth.get("as"), cookie, auth.get("key"))
+        except service.NotAuthenticated:
+            raise ConnectionRefusedError(Transport.NOT_AUTHENTICATED.value) from None
+        for room in connected.rooms:
+            join_room(room)
         join_login_rooms()
         session["table"] = table_id
-        session["seat"] = seat_id
-        state = service.current_state(table)
-        join = None
-        if table.join_code and state.status.value != "ended":
-            code = format_code(table.join_code)
-            url = url_for("play.join", _external=True) + "#" + code
-            join = {"code": code, "url": url, "qr_svg": join_qr_svg(url)}
-        you: dict[str, object] = {"role": role}
-        if seat_id:
-            you.update(seat_id=seat_id, my_answer=views.my_answer(state, seat_id))
-        emit("table_joined", {"you": you, "join": join, "table": views.snapshot(state)})
+        session["seat"] = connected.seat_id
+        emit("table_joined", connected.joined)
 
     # -- events ------------------------------------------------------------------------
 
@@ -103,36 +76,36 @@ class PlayNamespace(Namespace):
         payload: Any,
         extra: tuple[Any, ...],
         schema: type[p.Payload],
-        build: Callable[[str, Any, TableState], act.Action],
+        build: Callable[[str, Any], act.Action],
         ack: Callable[[Any], Ack] | None = None,
     ) -> Ack:
         """The one path every event takes: size, rate, auth, shape, engine, commit, emit."""
         if extra:  # one payload per event; more arguments are a malformed message
-            return _refuse("invalid_payload")
+            return _refuse(Transport.INVALID_PAYLOAD)
         try:
             size = len(json.dumps(payload)) if payload is not None else 0
         except (TypeError, ValueError):
-            return _refuse("invalid_payload")
+            return _refuse(Transport.INVALID_PAYLOAD)
         if size > current_app.config["MAX_PAYLOAD_BYTES"]:
-            return _refuse("payload_too_large")
+            return _refuse(Transport.PAYLOAD_TOO_LARGE)
         if not self._within_rate():
-            return _refuse("rate_limited")
+            return _refuse(Transport.RATE_LIMITED)
         seat_id = session.get("seat")
         table_id = session.get("table")
         if not seat_id or not table_id:
-            return _refuse("not_authenticated")
+            return _refuse(Transport.NOT_AUTHENTICATED)
         try:
             data = schema.model_validate(payload if payload is not None else {})
         except ValidationError:
-            return _refuse("invalid_payload")
+            return _refuse(Transport.INVALID_PAYLOAD)
         try:
-            outcome = service.perform(table_id, lambda state: build(seat_id, data, state))
+            delivery = service.perform(table_id, build(seat_id, data))
         except ActionRefused as exc:
-            return _refuse(exc.code.value)
+            return _refuse(exc.code)
         except Exception as exc:
             return _failed(exc, table_id)
         try:
-            publish(outcome)
+            publish(delivery)
         except Exception as exc:  # stored, but not (fully) sent: clients resync on reconnect
             return _failed(exc, table_id)
         return ack(data) if ack else {"ok": True}
@@ -151,52 +124,50 @@ class PlayNamespace(Namespace):
             payload,
             extra,
             p.SubmitAnswer,
-            lambda seat, d, _s: act.Submit(seat, d.card_index, d.value),
+            lambda seat, d: act.Submit(seat, d.card_index, d.value),
             ack=lambda d: {"ok": True, "card_index": d.card_index},
         )
 
     def on_start_game(self, payload: Any = None, *extra: Any) -> Ack:
-        return self._act(payload, extra, p.Empty, lambda seat, _d, _s: act.Start(seat))
+        return self._act(payload, extra, p.Empty, lambda seat, _d: act.Start(seat))
 
     def on_close_round(self, payload: Any = None, *extra: Any) -> Ack:
-        return self._act(payload, extra, p.Empty, lambda seat, _d, _s: act.CloseRound(seat))
+        return self._act(payload, extra, p.Empty, lambda seat, _d: act.CloseRound(seat))
 
     def on_skip_card(self, payload: Any = None, *extra: Any) -> Ack:
-        return self._act(payload, extra, p.Empty, lambda seat, _d, _s: act.Skip(seat))
+        return self._act(payload, extra, p.Empty, lambda seat, _d: act.Skip(seat))
 
     def on_next_card(self, payload: Any = None, *extra: Any) -> Ack:
-        return self._act(payload, extra, p.Empty, lambda seat, _d, _s: act.Next(seat))
+        return self._act(payload, extra, p.Empty, lambda seat, _d: act.Next(seat))
 
     def on_go_to_card(self, payload: Any = None, *extra: Any) -> Ack:
-        return self._act(payload, extra, p.GoToCard, lambda seat, d, _s: act.GoTo(seat, d.card_index))
+        return self._act(payload, extra, p.GoToCard, lambda seat, d: act.GoTo(seat, d.card_index))
 
     def on_pause_table(self, payload: Any = None, *extra: Any) -> Ack:
-        return self._act(payload, extra, p.PauseTable, lambda seat, d, _s: act.Pause(seat, d.paused))
+        return self._act(payload, extra, p.PauseTable, lambda seat, d: act.Pause(seat, d.paused))
 
     def on_set_timer(self, payload: Any = None, *extra: Any) -> Ack:
-        return self._act(payload, extra, p.SetTimer, lambda seat, d, _s: act.SetTimer(seat, d.seconds))
+        return self._act(payload, extra, p.SetTimer, lambda seat, d: act.SetTimer(seat, d.seconds))
 
     def on_lock_table(self, payload: Any = None, *extra: Any) -> Ack:
-        return self._act(payload, extra, p.LockTable, lambda seat, d, _s: act.Lock(seat, d.locked))
+        return self._act(payload, extra, p.LockTable, lambda seat, d: act.Lock(seat, d.locked))
 
     def on_remove_player(self, payload: Any = None, *extra: Any) -> Ack:
-        return self._act(payload, extra, p.RemovePlayer, lambda seat, d, _s: act.Remove(seat, d.seat_id))
+        return self._act(payload, extra, p.RemovePlayer, lambda seat, d: act.Remove(seat, d.seat_id))
 
     def on_add_action(self, payload: Any = None, *extra: Any) -> Ack:
         return self._act(
-            payload, extra, p.AddAction, lambda seat, d, _s: act.AddAction(seat, d.who, d.what, d.due)
+            payload, extra, p.AddAction, lambda seat, d: act.AddAction(seat, d.who, d.what, d.due)
         )
 
     def on_remove_action(self, payload: Any = None, *extra: Any) -> Ack:
-        return self._act(
-            payload, extra, p.RemoveAction, lambda seat, d, _s: act.RemoveAction(seat, d.action_id)
-        )
+        return self._act(payload, extra, p.RemoveAction, lambda seat, d: act.RemoveAction(seat, d.action_id))
 
     def on_end_table(self, payload: Any = None, *extra: Any) -> Ack:
-        return self._act(payload, extra, p.EndTable, lambda seat, d, _s: act.End(seat, d.keep_open_text))
+        return self._act(payload, extra, p.EndTable, lambda seat, d: act.End(seat, d.keep_open_text))
 
     def on_leave_table(self, payload: Any = None, *extra: Any) -> Ack:
-        result = self._act(payload, extra, p.Empty, lambda seat, _d, _s: act.Leave(seat))
+        result = self._act(payload, extra, p.Empty, lambda seat, _d: act.Leave(seat))
         if result.get("ok"):
             session["seat"] = None
         return result

@@ -9,28 +9,7 @@ from __future__ import annotations
 
 from flask_babel import gettext
 
-# Every code in docs/socket-protocol.md, plus the connection refusal.
-ERROR_CODES = (
-    "invalid_payload",
-    "payload_too_large",
-    "not_authenticated",
-    "rate_limited",
-    "not_seated",
-    "not_host",
-    "wrong_state",
-    "paused",
-    "not_current_card",
-    "round_closed",
-    "invalid_answer",
-    "not_answerable",
-    "too_few_answers",
-    "invalid_card",
-    "unknown_seat",
-    "unknown_action",
-    "invalid_input",
-    "table_unavailable",
-    "server_error",
-)
+from ..i18n import band_names
 
 
 def error_strings() -> dict[str, str]:
@@ -124,9 +103,6 @@ def ui_strings() -> dict[str, str]:
         "based_on": gettext("Based on %(n)s answers"),
         "too_few": gettext("Fewer than %(k)s answers: no result is shown."),
         "too_few_announce": gettext("The round is closed with too few answers. No result is shown."),
-        "few": gettext("none or a few"),
-        "some": gettext("part of the table"),
-        "almost_all": gettext("almost everyone"),
         "sensitive_note": gettext(
             "A sensitive card: to protect anonymity it shows no exact numbers, only "
             "“none or a few”, “part of the table” and “almost everyone”."
@@ -161,25 +137,6 @@ def ui_strings() -> dict[str, str]:
         # end
         "ended_announce": gettext("The game has ended."),
     }
+    strings.update(band_names())  # "few", "some", "almost_all": the bands of sensitive cards
     strings.update(error_strings())
     return strings
-
-
-def scale_labels() -> dict[str, list[str]]:
-    """The five points of the agree scale and the frequency scale, 1 to 5."""
-    return {
-        "statement": [
-            gettext("Strongly disagree"),
-            gettext("Disagree"),
-            gettext("Neither agree nor disagree"),
-            gettext("Agree"),
-            gettext("Strongly agree"),
-        ],
-        "frequency": [
-            gettext("Never"),
-            gettext("Rarely"),
-            gettext("Sometimes"),
-            gettext("Often"),
-            gettext("Always"),
-        ],
-    }

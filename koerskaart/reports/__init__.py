@@ -1,1 +1,16 @@
-"""Team summaries: aggregates over frozen results, rendered for people and spreadsheets."""
+"""Team summaries: the page, PDF, CSV and Markdown of one table, share links and retention."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    from .retention import retention_cli
+    from .routes import bp
+
+    app.register_blueprint(bp)
+    app.cli.add_command(retention_cli)

@@ -21,31 +21,24 @@ answers: only the frozen results both tables already revealed.
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass
-from datetime import datetime
 
 from sqlalchemy import func, select
 
 from ..content import Deck
-from ..engine import CardKind, Result, RoundStatus
+from ..engine import CardKind, Result, RoundStatus, TableStatus
 from ..extensions import db
 from ..live import decks
 from ..models import Table
+from ..models.table import normalise_team_label
 from .aggregate import CardAggregate, aggregate_card
-from .summary import CardSummary, TeamSummary
+from .summary import CardSummary, Comparison, TeamSummary
 
 MOST_MOVED = 3
 
 
-def normalised_label(label: str | None) -> str | None:
-    """The label as typed, tidied; None when there is nothing left."""
-    cleaned = " ".join((label or "").split())[:60]
-    return cleaned or None
-
-
 def previous_table(table: Table) -> Table | None:
     """The same team's latest earlier ended table on this deck, by the same facilitator."""
-    label = normalised_label(table.team_label)
+    label = normalise_team_label(table.team_label)
     if label is None or table.owner_id is None:
         return None
     return db.session.scalars(
@@ -55,24 +48,13 @@ def previous_table(table: Table) -> Table | None:
             Table.owner_id == table.owner_id,
             Table.organisation_id == table.organisation_id,
             Table.deck_slug == table.deck_slug,
-            Table.status == "ended",
+            Table.status == TableStatus.ENDED.value,
             Table.created_at < table.created_at,
             func.lower(Table.team_label) == label.lower(),
         )
         .order_by(Table.created_at.desc(), Table.id.desc())
         .limit(1)
     ).first()
-
-
-@dataclass(frozen=True)
-class Comparison:
-    """What the summary says about the previous table."""
-
-    previous_public_id: str
-    previous_date: datetime
-    compared: int  # cards shown side by side
-    held_back: tuple[int, ...]  # card numbers revealed both times but withheld by rule 6
-    moved: tuple[tuple[int, float, float], ...]  # (card number, median then, median now)
 
 
 def _earlier_aggregates(previous: Table, deck: Deck) -> dict[str, CardAggregate]:

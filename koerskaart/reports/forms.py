@@ -7,7 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms import StringField, SubmitField
 from wtforms.validators import Length, Optional
 
-TEAM_LABEL_MAX = 60
+from ..models.table import TEAM_LABEL_MAX
 
 
 class TeamLabelForm(FlaskForm):

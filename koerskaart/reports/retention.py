@@ -4,7 +4,7 @@
 ``RETENTION_DAYS`` ago and is not purged yet, its ``answers`` rows (and any pending
 rows), and the open texts inside its frozen round results (their count ``n`` stays).
 A table nobody ended counts from when it started: it is ended first, as its host would
-have (nicknames, roles and unkept open text go), and gets no end time, since nobody
+have (nicknames, perspectives and unkept open text go), and gets no end time, since nobody
 knows when play stopped.
 The counts per answer, the released perspective groups and the team's actions stay,
 so the summary still renders. The table is marked ``purged_at``, so a second run finds
@@ -21,10 +21,11 @@ from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import and_, delete, func, or_, select
 
+from ..clock import utcnow
+from ..engine import TableStatus
 from ..extensions import db
 from ..live import service
 from ..models import Answer, PendingAnswer, RoundRow, Table
-from ..models.table import utcnow
 
 
 @dataclass(frozen=True)
@@ -39,8 +40,12 @@ class PurgeReport:
 def due_tables(days: int, now: datetime | None = None) -> tuple[datetime, list[Table]]:
     """Tables not purged yet that ended before ``now - days``, or never ended and started before it."""
     cutoff = (now or utcnow()) - timedelta(days=days)
-    ended = and_(Table.status == "ended", Table.ended_at.is_not(None), Table.ended_at < cutoff)
-    abandoned = and_(or_(Table.status != "ended", Table.ended_at.is_(None)), Table.created_at < cutoff)
+    ended = and_(
+        Table.status == TableStatus.ENDED.value, Table.ended_at.is_not(None), Table.ended_at < cutoff
+    )
+    abandoned = and_(
+        or_(Table.status != TableStatus.ENDED.value, Table.ended_at.is_(None)), Table.created_at < cutoff
+    )
     rows = db.session.scalars(
         select(Table).where(or_(ended, abandoned)).where(Table.purged_at.is_(None)).order_by(Table.id)
     )
@@ -64,7 +69,7 @@ def purge(days: int, dry_run: bool = False, now: datetime | None = None) -> Purg
         answers = db.session.scalar(select(func.count()).where(Answer.round_id.in_(round_ids))) or 0
         answers += db.session.scalar(select(func.count()).where(PendingAnswer.round_id.in_(round_ids))) or 0
     texts = sum(_kept_texts(row) for table in tables for row in table.rounds)
-    unended = [table for table in tables if table.status != "ended"]
+    unended = [table for table in tables if table.status != TableStatus.ENDED]
     report = PurgeReport(cutoff, tables=len(tables), unended=len(unended), answers=answers, texts=texts)
     if dry_run or not tables:
         db.session.rollback()

@@ -9,39 +9,26 @@ from flask import Blueprint, Response, abort, current_app, flash, redirect, rend
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..auth.forms import ActionForm
-from ..extensions import db
-from ..live import decks, service
-from ..models import Table
-from ..play.routes import lang
-from ..play.ui_strings import scale_labels
-from . import sharing
+from ..forms import ActionForm
+from ..i18n import band_names, lang
+from ..models import Table, User
+from . import services, sharing
 from .charts import bar_chart
-from .comparison import compare, normalised_label
 from .exports import to_csv, to_markdown
 from .forms import TeamLabelForm
-from .summary import TeamSummary, build_summary
+from .summary import TeamSummary
 
 bp = Blueprint("reports", __name__)
 
 
-def band_names() -> dict[str, str]:
-    return {"few": _("none or a few"), "some": _("part of the table"), "almost_all": _("almost everyone")}
-
-
-def may_see(table: Table) -> bool:
-    """The facilitator who ran the table, or an admin of its organisation; nobody else."""
-    if not current_user.is_authenticated or table.owner_id is None:
-        return False
-    if table.owner_id == current_user.id:
-        return True
-    return bool(current_user.is_admin and table.organisation_id == current_user.organisation_id)
+def _user() -> User | None:
+    return current_user._get_current_object() if current_user.is_authenticated else None
 
 
 def _visible_table(table_id: str) -> Table:
-    table = service.get_table(table_id)
     # One answer for "no such table" and "not yours": ids of other organisations reveal nothing.
-    if table is None or not may_see(table):
+    table = services.visible_table(table_id, _user())
+    if table is None:
         abort(404)
     return table
 
@@ -53,21 +40,17 @@ def _summary_for(table_id: str) -> tuple[Table, TeamSummary]:
 
 def _shared(token: str) -> tuple[Table, TeamSummary]:
     """The summary a share link opens; wrong, expired and revoked links are all a 404."""
-    table = sharing.table_for_token(token)
+    table = services.shared_table(token)
     if table is None:
         abort(404)
     return table, _summary_of(table)
 
 
 def _summary_of(table: Table) -> TeamSummary:
-    deck = decks.get(table.deck_slug)
-    if deck is None:
+    summary = services.summary_of(table, lang())
+    if summary is None:  # its deck is no longer installed
         abort(404)
-    state = service.current_state(table)
-    groups = {row.card_index: row.groups for row in table.rounds if row.groups}
-    summary = build_summary(state, deck, lang(), scale_labels(), table.created_at, table.ended_at, groups)
-    summary.team_label = table.team_label
-    return compare(summary, table, deck)
+    return summary
 
 
 def _context(table: Table, summary: TeamSummary, token: str | None = None) -> dict[str, Any]:
@@ -169,9 +152,8 @@ def set_team_label(table_id: str) -> Response:
         response = _summary_response(table, _summary_of(table), team_form=form)
         response.status_code = 400
         return response
-    table.team_label = normalised_label(form.team.data)
-    db.session.commit()
-    flash(_("Team name saved.") if table.team_label else _("Team name removed."), "success")
+    label = services.set_team_label(table, form.team.data)
+    flash(_("Team name saved.") if label else _("Team name removed."), "success")
     target = url_for("reports.summary_page", table_id=table.public_id, _anchor="team")
     return cast(Response, redirect(target))
 
@@ -184,7 +166,7 @@ def create_share_link(table_id: str) -> Response:
     table, summary = _summary_for(table_id)  # outsiders get the same 404 as for the page
     if not ActionForm().validate_on_submit():
         abort(400)
-    _link, token = sharing.create_link(table, current_user._get_current_object())
+    _link, token = sharing.create_link(table, _user())
     # Shown once, on this response only: the database keeps just the token's hash.
     return _summary_response(
         table, summary, new_link=url_for("reports.shared_summary", token=token, _external=True)

@@ -7,26 +7,21 @@ and the caller answers 404 for all three.
 
 from __future__ import annotations
 
-import hashlib
-import secrets
 from datetime import datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import select
 
+from ..clock import utcnow
 from ..extensions import db
 from ..models import ShareLink, Table, User
-from ..models.table import utcnow
-
-
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
+from ..security import new_token, token_hash
 
 
 def create_link(table: Table, user: User | None, now: datetime | None = None) -> tuple[ShareLink, str]:
     """A new link to ``table``'s summary; returns it with its token (shown once, never stored)."""
     now = now or utcnow()
-    token = secrets.token_urlsafe(32)
+    token = new_token()
     link = ShareLink(
         token_hash=token_hash(token),
         table_id=table.id,

@@ -4,15 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 from ..content import Deck
 from ..engine import CardKind, RoundStatus, TableState, TableStatus
 from ..engine.state import CLOSED
 from .aggregate import CardAggregate, aggregate_card, ranked
-
-if TYPE_CHECKING:
-    from .comparison import Comparison
 
 
 @dataclass(frozen=True)
@@ -29,12 +25,12 @@ class CardSummary:
     # The same team's previous result on this card, where rule 6 allows (reports/comparison.py).
     earlier: CardAggregate | None = None
 
-    def group_counts(self, role: str) -> list[int | str]:
-        found = (self.groups or {}).get(role, {}).get("counts")
+    def group_counts(self, perspective: str) -> list[int | str]:
+        found = (self.groups or {}).get(perspective, {}).get("counts")
         return list(found) if isinstance(found, list) else []
 
-    def group_n(self, role: str) -> int:
-        n = (self.groups or {}).get(role, {}).get("n")
+    def group_n(self, perspective: str) -> int:
+        n = (self.groups or {}).get(perspective, {}).get("n")
         return n if isinstance(n, int) else 0
 
     @property
@@ -45,6 +41,17 @@ class CardSummary:
     def shown(self) -> bool:
         """Revealed with something to show (bars or kept texts, or at least a count)."""
         return self.aggregate.status is RoundStatus.REVEALED
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """What the summary says about the same team's previous table (``comparison.py``)."""
+
+    previous_public_id: str
+    previous_date: datetime
+    compared: int  # cards shown side by side
+    held_back: tuple[int, ...]  # card numbers revealed both times but withheld by rule 6
+    moved: tuple[tuple[int, float, float], ...]  # (card number, median then, median now)
 
 
 @dataclass(frozen=True)

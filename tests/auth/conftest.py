@@ -9,7 +9,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from koerskaart.auth import services
-from koerskaart.auth.models import User
+from koerskaart.models import User
 
 PASSWORD = "correct horse battery staple"
 

@@ -6,8 +6,8 @@ from flask import Flask
 from sqlalchemy import select
 
 from koerskaart.auth import services
-from koerskaart.auth.models import Invite, User
 from koerskaart.extensions import db
+from koerskaart.models import Invite, User
 
 from .conftest import PASSWORD, log_in, make_user
 

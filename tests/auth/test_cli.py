@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask import Flask
 from sqlalchemy import select
 
-from koerskaart.auth.models import Organisation, User
 from koerskaart.extensions import db
+from koerskaart.models import Organisation, User
 
 from .conftest import PASSWORD, log_in
 

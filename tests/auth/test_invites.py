@@ -8,8 +8,9 @@ from urllib.parse import urlsplit
 from flask import Flask
 from sqlalchemy import select
 
-from koerskaart.auth.models import Invite, User, utcnow
+from koerskaart.clock import utcnow
 from koerskaart.extensions import db
+from koerskaart.models import Invite, User
 
 from .conftest import invite_link, log_in
 

@@ -7,9 +7,9 @@ from flask.testing import FlaskClient
 from sqlalchemy import text
 
 from koerskaart import create_app
-from koerskaart.auth.models import User
 from koerskaart.config import TestingConfig
 from koerskaart.extensions import db
+from koerskaart.models import User
 from tests.conftest import start_table
 
 from .conftest import PASSWORD, log_in, make_user

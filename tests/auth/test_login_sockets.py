@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Flask
 from flask.testing import FlaskClient
 
-from koerskaart.auth.models import User
+from koerskaart.models import User
 from tests.conftest import Player, join
 
 from .conftest import log_in, make_user

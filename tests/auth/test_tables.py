@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask import Flask
 
-from koerskaart.auth.models import User
 from koerskaart.live import service
+from koerskaart.models import User
 from tests.conftest import start_table
 
 from .conftest import log_in

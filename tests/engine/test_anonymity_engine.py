@@ -41,7 +41,7 @@ def test_an_open_round_tells_the_table_only_counts():
 def test_your_own_receipt_carries_no_answer():
     outcome = play(_open_card(), a.Submit("p1", 0, SECRET))
     [receipt] = of_type(outcome.events, e.AnswerRecorded)
-    assert receipt.audience is Audience.SEAT
+    assert receipt.audience is Audience.ACTOR  # told by the ack to its own request, nobody else
     assert {field.name for field in dataclasses.fields(receipt)} == {"seat_id", "card_index", "changed"}
 
 

@@ -14,7 +14,7 @@ from tests.conftest import Player, start_table
 
 def _seat(app: Flask, code: str, role: str | None) -> Player:
     http = app.test_client()
-    response = http.post("/join", data={"code": code, "role": role or ""})
+    response = http.post("/join", data={"code": code, "perspective": role or ""})
     assert response.status_code == 302
     return Player(app, http, response.headers["Location"].rsplit("/", 1)[-1])
 
@@ -23,7 +23,7 @@ def _play(app: Flask, roles: list[str | None], values: list[int]) -> list[Player
     host = start_table(app)
     code = host.joined["join"]["code"]
     players = [host] + [_seat(app, code, role) for role in roles[1:]]
-    db.session.scalars(select(Seat).where(Seat.public_id == host.seat_id)).one().role = roles[0]
+    db.session.scalars(select(Seat).where(Seat.public_id == host.seat_id)).one().perspective = roles[0]
     db.session.commit()
     host.send("start_game")
     for player, value in zip(players, values, strict=True):
@@ -50,4 +50,4 @@ def test_no_groups_are_stored_when_one_is_too_small(app: Flask) -> None:
 def test_roles_are_forgotten_when_the_table_ends(app: Flask) -> None:
     players = _play(app, ["manager", "employee", "employee"], [5, 2, 1])
     players[0].send("end_table", {})
-    assert [seat.role for seat in db.session.scalars(select(Seat))] == [None, None, None]
+    assert [seat.perspective for seat in db.session.scalars(select(Seat))] == [None, None, None]

@@ -178,7 +178,8 @@ class Played:
 
 def play(app: Flask, facilitator: FlaskClient, game: Game) -> Played:
     response = facilitator.post(
-        "/tables", data={"deck": "proefdeck", "nickname": "Fac", "team": TEAM, "role": game.roles[0] or ""}
+        "/tables",
+        data={"deck": "proefdeck", "nickname": "Fac", "team": TEAM, "perspective": game.roles[0] or ""},
     )
     assert response.status_code == 302
     table_id = response.headers["Location"].rsplit("/", 1)[-1]
@@ -186,7 +187,7 @@ def play(app: Flask, facilitator: FlaskClient, game: Game) -> Played:
     players = [host]
     for role in game.roles[1:]:
         http = app.test_client()
-        joined = http.post("/join", data={"code": host.joined["join"]["code"], "role": role or ""})
+        joined = http.post("/join", data={"code": host.joined["join"]["code"], "perspective": role or ""})
         assert joined.status_code == 302
         players.append(Player(app, http, table_id))
     assert host.send("start_game")["ok"]

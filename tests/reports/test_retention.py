@@ -9,10 +9,10 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
+from koerskaart.clock import utcnow
 from koerskaart.extensions import db
 from koerskaart.live import service
 from koerskaart.models import Answer, PendingAnswer, RoundRow, Table
-from koerskaart.models.table import utcnow
 from koerskaart.reports import retention
 from tests.auth.conftest import log_in, make_user
 from tests.conftest import OPEN, Player, join, start_table

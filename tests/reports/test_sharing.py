@@ -9,10 +9,9 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from koerskaart.auth.models import aware
+from koerskaart.clock import aware, utcnow
 from koerskaart.extensions import db
 from koerskaart.models import ShareLink
-from koerskaart.models.table import utcnow
 from koerskaart.reports import sharing
 from tests.auth.conftest import log_in, make_user
 from tests.reports.test_summary_pages import _played_table

@@ -125,14 +125,14 @@ def test_the_history_links_to_the_summary_and_a_live_preview_works(
 def test_the_summary_sets_managers_and_employees_side_by_side(
     app: Flask, facilitator_client: FlaskClient
 ) -> None:
-    response = facilitator_client.post("/tables", data={"deck": "proefdeck", "role": "manager"})
+    response = facilitator_client.post("/tables", data={"deck": "proefdeck", "perspective": "manager"})
     table_id = response.headers["Location"].rsplit("/", 1)[-1]
     host = Player(app, facilitator_client, table_id)
     code = host.joined["join"]["code"]
     players = [host]
     for role in ("manager", "manager", "employee", "employee", "employee"):
         http = app.test_client()
-        assert http.post("/join", data={"code": code, "role": role}).status_code == 302
+        assert http.post("/join", data={"code": code, "perspective": role}).status_code == 302
         players.append(Player(app, http, table_id))
     host.send("start_game")
     for player, value in zip(players, [5, 5, 4, 2, 2, 1], strict=True):

@@ -3,24 +3,18 @@
 from __future__ import annotations
 
 import secrets
-from datetime import UTC, datetime
+from datetime import datetime
 
 from flask_login import UserMixin
 from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..clock import aware, utcnow
 from ..extensions import db
 
-ROLES = ("facilitator", "author", "admin")
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
-
-
-def aware(moment: datetime) -> datetime:
-    """SQLite hands back naive datetimes; every stored time is UTC."""
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+# What an account may do. Not to be confused with a player's self-declared perspective
+# (engine.PERSPECTIVES) or a socket's kind (seat or screen).
+ACCOUNT_ROLES = ("facilitator", "author", "admin")
 
 
 def new_session_token() -> str:
@@ -63,11 +57,6 @@ class User(UserMixin, db.Model):  # type: ignore[name-defined,misc]
     @property
     def is_admin(self) -> bool:
         return self.role == "admin"
-
-    @property
-    def can_facilitate(self) -> bool:
-        """An admin can do everything a facilitator can."""
-        return self.role in ("facilitator", "admin")
 
 
 class Invite(db.Model):  # type: ignore[name-defined,misc]

@@ -17,17 +17,10 @@ from flask_login import current_user
 from flask_socketio import join_room
 
 from .drops import drop_room
+from .rooms import PLAY_NAMESPACE, account_room, login_room
 
 LOGIN_KEY = "login_id"  # a random id per login, in the signed session cookie
-NAMESPACES = ("/play",)
-
-
-def account_room(user_id: int) -> str:
-    return f"account:{user_id}"
-
-
-def login_room(login_id: str) -> str:
-    return f"login:{login_id}"
+NAMESPACES = (PLAY_NAMESPACE,)
 
 
 def start_login() -> None:
