@@ -16,7 +16,9 @@ DEFAULT = "nl"
 def select_locale() -> str:
     """Dutch unless the visitor chose English with the language switch."""
     chosen = request.cookies.get(LANG_COOKIE)
-    return chosen if chosen in current_app.config["LANGUAGES"] else DEFAULT
+    if chosen is not None and chosen in current_app.config["LANGUAGES"]:
+        return chosen
+    return DEFAULT
 
 
 def lang() -> str:

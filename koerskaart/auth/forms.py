@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, PasswordField, SelectField, SubmitField
+from wtforms import (
+    BooleanField,
+    EmailField,
+    PasswordField,
+    SelectField,
+    SubmitField,
+)
+from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # newer than the stubs
 from wtforms.validators import DataRequired, EqualTo, Length, Regexp
 
 from .services import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
@@ -12,8 +19,12 @@ from .services import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
 EMAIL_SHAPE = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 
 
-def role_choices() -> list[tuple[str, object]]:
-    return [("facilitator", _l("Facilitator")), ("author", _l("Deck author")), ("admin", _l("Admin"))]
+def role_choices() -> list[SelectChoice]:
+    return [
+        SelectChoice("facilitator", _l("Facilitator")),
+        SelectChoice("author", _l("Deck author")),
+        SelectChoice("admin", _l("Admin")),
+    ]
 
 
 class LoginForm(FlaskForm):

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar, cast
 
+import flask_login
 from flask import (
     Blueprint,
     Response,
@@ -20,7 +21,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_user, logout_user
 
 from ..engine import TableStatus
 from ..extensions import limiter
@@ -34,6 +35,8 @@ from .forms import InviteForm, LoginForm, SetPasswordForm, role_choices
 
 bp = Blueprint("auth", __name__)
 F = TypeVar("F", bound=Callable[..., Any])
+# Flask-Login ships no types: say what its decorator keeps (the view's signature).
+login_required = cast(Callable[[F], F], flask_login.login_required)
 
 
 def _safe_next(target: str | None) -> str:
@@ -73,7 +76,7 @@ def _fresh_user() -> None:
 
 @bp.app_context_processor
 def _account() -> dict[str, Any]:
-    return {"role_labels": dict(role_choices())}
+    return {"role_labels": {choice.value: choice.label for choice in role_choices()}}
 
 
 @bp.errorhandler(403)
@@ -179,7 +182,7 @@ def invite() -> tuple[str, int]:
         return _team_page(form, status=400)
     try:
         _invite, token = services.create_invite(
-            current_user._get_current_object(), form.email.data, form.role.data
+            current_user._get_current_object(), form.email.data or "", form.role.data or ""
         )
     except services.AccountError as exc:
         form.email.errors = [*form.email.errors, _(str(exc))]

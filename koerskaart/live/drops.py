@@ -40,11 +40,11 @@ def drop_local(server: socketio.Server, room: str, namespace: str) -> None:
 
 def drop_room(room: str, namespace: str) -> None:
     """Disconnect every socket in ``room``, wherever it is connected."""
-    manager = flask_socketio.server.manager
-    if isinstance(manager, DroppingRedisManager):
-        manager.drop_room(room, namespace)
+    server = flask_socketio.server  # type: ignore[attr-defined]  # set by init_app; not in the stubs
+    if isinstance(server.manager, DroppingRedisManager):
+        server.manager.drop_room(room, namespace)
     else:
-        drop_local(flask_socketio.server, room, namespace)
+        drop_local(server, room, namespace)
 
 
 def client_manager(redis_url: str | None) -> DroppingRedisManager | None:

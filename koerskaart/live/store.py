@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, and_, bindparam, delete, insert, select, update
+from sqlalchemy import Connection, CursorResult, and_, bindparam, delete, insert, select, update
 
 from ..clock import utcnow
 from ..engine import (
@@ -122,6 +122,12 @@ class Stored:
     round_pks: dict[int, int]  # card index -> rounds.id
     seat_position: int  # highest seats.position so far
     action_position: int  # highest team_actions.position so far
+
+
+def _inserted_pk(result: CursorResult[Any]) -> int:
+    key = result.inserted_primary_key
+    assert key is not None  # an INSERT of one row always has one
+    return int(key[0])
 
 
 def _connection() -> Connection:
@@ -245,7 +251,7 @@ def _insert_seats(conn: Connection, stored: Stored, new: TableState, tokens: dic
                     position=stored.seat_position,
                 )
             )
-            stored.seat_pks[seat.id] = result.inserted_primary_key[0]
+            stored.seat_pks[seat.id] = _inserted_pk(result)
         elif before != seat:
             changed.append(
                 {
@@ -285,7 +291,7 @@ def _save_rounds(
                     result=round_.result.to_dict() if round_.result else None,
                 )
             )
-            pk = stored.round_pks[index] = result.inserted_primary_key[0]
+            pk = stored.round_pks[index] = _inserted_pk(result)
         else:
             changes: dict[str, object] = {}
             if before is None or before.status is not round_.status:

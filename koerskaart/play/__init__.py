@@ -15,6 +15,7 @@ def init_app(app: Flask) -> None:
     from .sockets import NAMESPACE, PlayNamespace, on_namespace_error
 
     app.register_blueprint(bp)
-    if not any(handler.namespace == NAMESPACE for handler in socketio.namespace_handlers):
+    handlers = socketio.namespace_handlers  # type: ignore[attr-defined]  # not in the stubs
+    if not any(handler.namespace == NAMESPACE for handler in handlers):
         socketio.on_namespace(PlayNamespace(NAMESPACE))
         socketio.on_error(NAMESPACE)(on_namespace_error)

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import RadioField, SelectChoice, StringField, SubmitField
+from wtforms import (
+    RadioField,
+    StringField,
+    SubmitField,
+)
+from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # newer than the stubs
 from wtforms.validators import DataRequired, Length, Optional
 
 from ..models.table import TEAM_LABEL_MAX

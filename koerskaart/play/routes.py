@@ -19,7 +19,8 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user
-from wtforms import SelectChoice
+from werkzeug.wrappers import Response as BaseResponse
+from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # newer than the stubs
 
 from ..content import Deck
 from ..extensions import limiter
@@ -89,7 +90,7 @@ def _start_form() -> StartTableForm:
     return form
 
 
-def _seat_response(table_public_id: str, token: str) -> Response:
+def _seat_response(table_public_id: str, token: str) -> BaseResponse:
     response = redirect(url_for("play.table", table_id=table_public_id))
     response.set_cookie(
         seat_cookie_name(table_public_id),
@@ -114,7 +115,7 @@ def home() -> str:
 
 
 @bp.post("/tables")
-def start_table() -> Response | tuple[str, int]:
+def start_table() -> BaseResponse | tuple[str, int]:
     form = _start_form()
     if not form.validate_on_submit():
         language = lang()
@@ -140,13 +141,13 @@ def start_table() -> Response | tuple[str, int]:
 
 @bp.route("/join", methods=["GET", "POST"])
 @limiter.limit(lambda: current_app.config["JOIN_RATE_LIMIT"], methods=["POST"])
-def join() -> Response | str | tuple[str, int]:
+def join() -> BaseResponse | str | tuple[str, int]:
     form = JoinForm()
     error = None
     if form.validate_on_submit():
         try:
             table, _seat, token, delivery = service.join_table(
-                form.code.data, form.nickname.data, perspective=form.perspective.data or None
+                form.code.data or "", form.nickname.data, perspective=form.perspective.data or None
             )
         except service.TableUnavailable:
             # One message for unknown, locked, full and ended tables: no hint which.
@@ -177,7 +178,7 @@ def _table_page(table_id: str, template: str, **extra: Any) -> str:
 
 
 @bp.get("/t/<table_id>")
-def table(table_id: str) -> Response | str:
+def table(table_id: str) -> BaseResponse | str:
     seat = service.find_seat(table_id, request.cookies.get(seat_cookie_name(table_id)))
     if seat is None:
         flash(_("You are not seated at this table. Join with the table code."), "info")

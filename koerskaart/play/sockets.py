@@ -12,8 +12,9 @@ from collections.abc import Callable
 from typing import Any
 
 from flask import current_app, request, session
-from flask_socketio import ConnectionRefusedError, Namespace, emit, join_room
+from flask_socketio import Namespace, emit, join_room
 from pydantic import ValidationError
+from socketio.exceptions import ConnectionRefusedError
 
 from ..engine import ActionRefused
 from ..engine import actions as act
