@@ -16,7 +16,7 @@ from . import events as e
 from .cards import CardKind, clean_text, validate_answer
 from .errors import ActionRefused, Code
 from .results import PERSPECTIVES, Result, compute_result, releasable_groups
-from .state import CLOSED, Round, RoundStatus, Seat, TableState, TableStatus, TeamAction
+from .state import Round, RoundStatus, Seat, TableState, TableStatus, TeamAction
 
 NICKNAME_LENGTH = 30
 ACTION_WHO_LENGTH = 60
@@ -377,4 +377,4 @@ def _finish(state: TableState, ctx: Context, keep_open_text: bool) -> None:
     ctx.emit(e.TableEnded(keep_open_text))
 
 
-__all__ = ["CLOSED", "Context", "Outcome", "apply"]
+__all__ = ["Context", "Outcome", "apply"]
