@@ -45,7 +45,7 @@ def error_strings() -> dict[str, str]:
 
 
 def ui_strings() -> dict[str, str]:
-    """The strings of static/js/table.js, screen.js and kk.js, in the current language."""
+    """The strings of the table page and table screen scripts (static/js/), in the current language."""
     strings = {
         # connection
         "connecting": gettext("Connecting to the table…"),

@@ -1,0 +1,48 @@
+/* KoersKaart: the card on the table, on the phone and the table screen: phase, progress,
+   prompt and body, the "fewer than k" notice, the answer count, the choice options (the
+   screen), the follow-up questions and the source once the table is talking. */
+
+import { $, clear, h } from "../lib/dom.js";
+import { fmt } from "../lib/format.js";
+import { isAnswerable, isDiscussing } from "../lib/cards.js";
+
+/** Phase, "Card n of m", prompt, body and the discussion-only notice. */
+export function renderCardHead(card, table, status, strings) {
+  const idx = table.card_index;
+  $("phase").textContent = card.phase_title || "";
+  $("card-progress").textContent = fmt(strings.card_of, { n: idx + 1, total: table.card_count });
+  $("card-prompt").textContent = card.prompt;
+  const body = $("card-body");
+  body.textContent = card.body || "";
+  body.hidden = !card.body;
+  const notice = $("card-discussion-only");
+  notice.hidden = !(table.discussion_only && isAnswerable(card) && status === "open");
+  notice.textContent = fmt(strings.discussion_only_playing, { k: table.k });
+}
+
+/** Follow-up questions and the source: shown once the table is talking about the card. */
+export function renderDiscussion(card, status, strings) {
+  const discussing = isDiscussing(card, status);
+  const followups = card.follow_up || [];
+  $("followups").hidden = !(discussing && followups.length);
+  const list = clear($("followup-list"));
+  for (const question of followups) list.append(h("li", { text: question }));
+  const source = $("card-source");
+  source.hidden = !(discussing && card.source);
+  source.textContent = card.source ? fmt(strings.source, { source: card.source }) : "";
+}
+
+/** "n of m answered" (client-state answerProgress(), or null). A live region: set only when it changes. */
+export function renderAnswerStatus(progress, strings) {
+  const el = $("answer-status");
+  const text = progress ? fmt(strings.answered, progress) : "";
+  if (el.textContent !== text) el.textContent = text;
+}
+
+/** The table screen lists a choice card's options while people answer. */
+export function renderChoiceOptions(card, status) {
+  const options = clear($("card-options"));
+  const show = card.type === "choice" && status === "open";
+  options.hidden = !show;
+  if (show) for (const option of card.options) options.append(h("li", { text: option }));
+}
