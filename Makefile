@@ -8,10 +8,12 @@ export FLASK_APP := koerskaart
 
 .PHONY: run test lint bench install translations translations-update db clean
 
+# PYTHONWARNINGS=ignore: setuptools prints a screenful of notices about editable installs
+# that look like a failure to a new user; errors still stop the install.
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test,dev]'
+	PYTHONWARNINGS=ignore $(BIN)/pip install --quiet --upgrade pip
+	PYTHONWARNINGS=ignore $(BIN)/pip install --quiet -e '.[test,dev]'
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -42,7 +44,7 @@ lint: $(STAMP)
 
 BENCH_STAMP := $(VENV)/.installed-bench
 $(BENCH_STAMP): $(STAMP)
-	$(BIN)/pip install --quiet -e '.[bench]'
+	PYTHONWARNINGS=ignore $(BIN)/pip install --quiet -e '.[bench]'
 	touch $(BENCH_STAMP)
 
 # The documented 50-table burst against the bare python-socketio floor, in one run

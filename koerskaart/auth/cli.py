@@ -19,13 +19,19 @@ users_cli = AppGroup("users", help="Create and list accounts.")
 @click.option("--email", required=True, help="The address the person logs in with.")
 @click.option("--organisation", required=True, help="Created if it does not exist yet.")
 @click.option("--role", type=click.Choice(ACCOUNT_ROLES), default="facilitator", show_default=True)
-@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@click.option(
+    "--password-stdin", is_flag=True, help="Read the password from standard input (for scripts, no terminal)."
+)
 def create(email: str, organisation: str, role: str, password_stdin: bool) -> None:
     """Create an account (the first admin of an organisation, for instance)."""
     if password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
     else:
-        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+        password = click.prompt(
+            f"Password (at least {services.MIN_PASSWORD_LENGTH} characters)",
+            hide_input=True,
+            confirmation_prompt=True,
+        )
     try:
         user = services.create_user(email, password, organisation, role)
     except services.AccountError as exc:
