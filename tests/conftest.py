@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -20,19 +19,9 @@ from koerskaart.live import decks
 
 HERE = Path(__file__).resolve().parent
 TEST_DECK = HERE / "data" / "proefdeck.yaml"
-IN_CI = os.environ.get("CI") == "true"
 
 # Card indexes of the test deck, by what they are.
 STATEMENT, CHOICE, OPEN, SENSITIVE, ACTION = 0, 1, 2, 3, 4
-
-
-def require(condition: bool, reason: str) -> None:
-    """Skip locally when a real component is missing; in CI the same gap is a failure."""
-    if condition:
-        return
-    if IN_CI:
-        pytest.fail(f"CI must provide this: {reason}")
-    pytest.skip(reason)
 
 
 @pytest.fixture

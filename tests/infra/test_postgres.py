@@ -16,7 +16,7 @@ from koerskaart.extensions import db
 from koerskaart.live import decks
 from koerskaart.models import Answer, PendingAnswer
 from tests.conftest import OPEN, STATEMENT, TEST_DECK, full_table
-from tests.services.servers import postgres_server
+from tests.helpers.infra import postgres_server
 
 pytestmark = pytest.mark.postgres
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -16,14 +15,10 @@ from typing import Any
 import requests
 import socketio
 
-ROOT = Path(__file__).resolve().parents[1]
-TEST_DECKS = Path(__file__).resolve().parent / "data"
+from tests.helpers.infra import free_port
 
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+ROOT = Path(__file__).resolve().parents[2]
+TEST_DECKS = ROOT / "tests" / "data"
 
 
 class RealServer:
