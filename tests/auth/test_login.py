@@ -10,7 +10,7 @@ from koerskaart import create_app
 from koerskaart.config import TestingConfig
 from koerskaart.extensions import db
 from koerskaart.models import User
-from tests.conftest import start_table
+from tests.helpers.players import start_table
 
 from .conftest import PASSWORD, log_in, make_user
 

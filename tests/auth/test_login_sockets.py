@@ -6,7 +6,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from koerskaart.models import User
-from tests.conftest import Player, join
+from tests.helpers.players import Player, join
 
 from .conftest import log_in, make_user
 

@@ -6,7 +6,7 @@ from flask import Flask
 
 from koerskaart.live import service
 from koerskaart.models import User
-from tests.conftest import start_table
+from tests.helpers.players import start_table
 
 from .conftest import log_in
 

@@ -16,9 +16,9 @@ import requests
 import socketio
 
 from tests.helpers.infra import free_port
+from tests.helpers.proefdeck import DECK_DIR
 
 ROOT = Path(__file__).resolve().parents[2]
-TEST_DECKS = ROOT / "tests" / "data"
 
 
 class RealServer:
@@ -50,7 +50,7 @@ class RealServer:
             **(env or {}),
         }
         if test_deck:
-            self.env["KOERSKAART_DECK_DIRS"] = str(TEST_DECKS)
+            self.env["KOERSKAART_DECK_DIRS"] = str(DECK_DIR)
         self.process: subprocess.Popen[bytes] | None = None
 
     def start(self, timeout: float = 40.0) -> None:

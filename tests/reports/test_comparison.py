@@ -18,7 +18,8 @@ from koerskaart.models import Table
 from koerskaart.reports.aggregate import CardAggregate
 from koerskaart.reports.comparison import releasable
 from tests.auth.conftest import log_in, make_user
-from tests.conftest import SENSITIVE, Player, join
+from tests.helpers.players import Player, join
+from tests.helpers.proefdeck import SENSITIVE
 
 SCALE_CARD, CHOICE_CARD = 0, 1
 

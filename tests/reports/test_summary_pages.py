@@ -10,7 +10,8 @@ from flask.testing import FlaskClient
 from pypdf import PdfReader
 
 from tests.auth.conftest import log_in, make_user
-from tests.conftest import OPEN, SENSITIVE, Player, join
+from tests.helpers.players import Player, join
+from tests.helpers.proefdeck import OPEN, SENSITIVE
 
 FORMATS = ("summary", "summary.pdf", "summary.csv", "summary.md")
 TEXTS = ["Meer tijd", "Eerlijk zijn", "Samen leren", "Minder druk", "Luisteren"]
