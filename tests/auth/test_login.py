@@ -11,8 +11,7 @@ from koerskaart.config import TestingConfig
 from koerskaart.extensions import db
 from koerskaart.models import User
 from tests.helpers.players import start_table
-
-from .conftest import PASSWORD, log_in, make_user
+from tests.helpers.users import PASSWORD, log_in, make_user
 
 GENERIC = "That email address and password do not match an active account."
 

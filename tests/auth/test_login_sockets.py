@@ -7,8 +7,7 @@ from flask.testing import FlaskClient
 
 from koerskaart.models import User
 from tests.helpers.players import Player, join
-
-from .conftest import log_in, make_user
+from tests.helpers.users import log_in, make_user
 
 
 def _host_table(app: Flask, client: FlaskClient) -> tuple[Player, Player]:

@@ -7,8 +7,7 @@ from flask import Flask
 from koerskaart.live import service
 from koerskaart.models import User
 from tests.helpers.players import start_table
-
-from .conftest import log_in
+from tests.helpers.users import log_in
 
 
 def test_the_history_starts_empty(app: Flask, facilitator: User) -> None:

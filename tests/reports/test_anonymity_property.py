@@ -39,10 +39,10 @@ from sqlalchemy import func, select
 
 from koerskaart.extensions import db
 from koerskaart.models import Answer, PendingAnswer, RoundRow, Table
-from tests.auth.conftest import log_in, make_user
 from tests.helpers.apps import fresh_app
 from tests.helpers.players import Player
 from tests.helpers.proefdeck import ACTION, CHOICE, OPEN, SENSITIVE, STATEMENT
+from tests.helpers.users import log_in, make_user
 
 K, K_TEXT = 3, 4  # TestingConfig's defaults
 THRESHOLD = {STATEMENT: K, CHOICE: K, OPEN: K_TEXT, SENSITIVE: K + 1}

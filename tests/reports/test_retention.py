@@ -14,9 +14,9 @@ from koerskaart.extensions import db
 from koerskaart.live import service
 from koerskaart.models import Answer, PendingAnswer, RoundRow, Table
 from koerskaart.reports import retention
-from tests.auth.conftest import log_in, make_user
 from tests.helpers.players import Player, join, start_table
 from tests.helpers.proefdeck import OPEN
+from tests.helpers.users import log_in, make_user
 from tests.reports.test_summary_pages import TEXTS, _played_table
 
 

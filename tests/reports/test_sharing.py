@@ -13,7 +13,7 @@ from koerskaart.clock import aware, utcnow
 from koerskaart.extensions import db
 from koerskaart.models import ShareLink
 from koerskaart.reports import sharing
-from tests.auth.conftest import log_in, make_user
+from tests.helpers.users import log_in, make_user
 from tests.reports.test_summary_pages import _played_table
 
 SHARED_FORMATS = ("", "/summary.pdf", "/summary.csv", "/summary.md")

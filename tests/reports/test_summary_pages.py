@@ -9,9 +9,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 from pypdf import PdfReader
 
-from tests.auth.conftest import log_in, make_user
 from tests.helpers.players import Player, join
 from tests.helpers.proefdeck import OPEN, SENSITIVE
+from tests.helpers.users import log_in, make_user
 
 FORMATS = ("summary", "summary.pdf", "summary.csv", "summary.md")
 TEXTS = ["Meer tijd", "Eerlijk zijn", "Samen leren", "Minder druk", "Luisteren"]
