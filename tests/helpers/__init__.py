@@ -4,6 +4,7 @@
 - ``proefdeck``: the test deck's file and the indexes of its cards
 - ``players``: phones in-process, on Flask's and Flask-SocketIO's test clients
 - ``users``: accounts, and test clients logged in as them
+- ``summaries``: a table played to the end, for the summary and report tests
 - ``real_server``: a real ``python -m koerskaart serve`` process and phones against it
 - ``infra``: real PostgreSQL and Redis servers, and ``require()`` for real components
 """
