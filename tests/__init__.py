@@ -1,4 +1,5 @@
-"""The test suite. Fixtures live in conftest.py files, plain helpers in tests/helpers/."""
+"""The test suite. Fixtures live in conftest.py files; plain helpers in tests/helpers/
+and tests/engine/helpers.py."""
 
 import pytest
 
