@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+import engineio
 import requests
 import socketio
 
@@ -97,6 +98,23 @@ class RealServer:
 _CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="csrf_token"')
 
 
+class _EngineIOClient(engineio.Client):
+    """python-engineio 4.15 closes its WebSocket when the client disconnects, not when the server
+    drops the connection; then the socket stays open until a ResourceWarning in some later test."""
+
+    def _read_loop_websocket(self) -> None:
+        ws = self.ws  # a reconnect may put a new WebSocket in self.ws before this returns
+        try:
+            super()._read_loop_websocket()
+        finally:
+            ws.shutdown()
+
+
+class _SocketIOClient(socketio.Client):
+    def _engineio_client_class(self) -> type[engineio.Client]:
+        return _EngineIOClient
+
+
 class Phone:
     """One phone against a real server: an HTTP session for cookies, a Socket.IO client for play."""
 
@@ -106,7 +124,7 @@ class Phone:
         self.table_id: str | None = None
         self.received: list[tuple[str, Any]] = []
         self._changed = threading.Condition()
-        self.sio = socketio.Client(reconnection=True, reconnection_delay=0.2, reconnection_delay_max=1)
+        self.sio = _SocketIOClient(reconnection=True, reconnection_delay=0.2, reconnection_delay_max=1)
         for name in ("table_joined", "table_updated", "answer_count_changed", "seat_removed"):
             self.sio.on(name, self._recorder(name), namespace="/play")
         self.sio.on("disconnect", self._recorder("disconnect"), namespace="/play")
