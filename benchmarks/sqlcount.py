@@ -25,7 +25,8 @@ from koerskaart.config import TestingConfig  # noqa: E402
 from koerskaart.content import load_deck_file  # noqa: E402
 from koerskaart.extensions import db  # noqa: E402
 from koerskaart.live import decks  # noqa: E402
-from tests.conftest import TEST_DECK, full_table  # noqa: E402
+from tests.helpers.players import full_table  # noqa: E402
+from tests.helpers.proefdeck import TEST_DECK  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -8,7 +8,7 @@ import pytest
 
 from koerskaart import create_app
 from koerskaart.config import TestingConfig, database_url
-from tests.services.servers import postgres_server
+from tests.helpers.infra import postgres_server
 
 
 def _upgrade_then_check(url: str) -> None:

@@ -8,8 +8,7 @@ from sqlalchemy import select
 from koerskaart.auth import services
 from koerskaart.extensions import db
 from koerskaart.models import Invite, User
-
-from .conftest import PASSWORD, log_in, make_user
+from tests.helpers.users import PASSWORD, log_in, make_user
 
 
 def test_admin_pages_need_a_login(app: Flask) -> None:

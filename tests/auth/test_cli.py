@@ -7,8 +7,7 @@ from sqlalchemy import select
 
 from koerskaart.extensions import db
 from koerskaart.models import Organisation, User
-
-from .conftest import PASSWORD, log_in
+from tests.helpers.users import PASSWORD, log_in
 
 
 def test_users_create_with_password_on_stdin(app: Flask) -> None:

@@ -11,8 +11,7 @@ from sqlalchemy import select
 from koerskaart.clock import utcnow
 from koerskaart.extensions import db
 from koerskaart.models import Invite, User
-
-from .conftest import invite_link, log_in
+from tests.helpers.users import invite_link, log_in
 
 NEW_PASSWORD = "a long and new password"
 

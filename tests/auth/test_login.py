@@ -10,9 +10,8 @@ from koerskaart import create_app
 from koerskaart.config import TestingConfig
 from koerskaart.extensions import db
 from koerskaart.models import User
-from tests.conftest import start_table
-
-from .conftest import PASSWORD, log_in, make_user
+from tests.helpers.players import start_table
+from tests.helpers.users import PASSWORD, log_in, make_user
 
 GENERIC = "That email address and password do not match an active account."
 

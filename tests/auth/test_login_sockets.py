@@ -6,9 +6,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from koerskaart.models import User
-from tests.conftest import Player, join
-
-from .conftest import log_in, make_user
+from tests.helpers.players import Player, join
+from tests.helpers.users import log_in, make_user
 
 
 def _host_table(app: Flask, client: FlaskClient) -> tuple[Player, Player]:

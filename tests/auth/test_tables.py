@@ -6,9 +6,8 @@ from flask import Flask
 
 from koerskaart.live import service
 from koerskaart.models import User
-from tests.conftest import start_table
-
-from .conftest import log_in
+from tests.helpers.players import start_table
+from tests.helpers.users import log_in
 
 
 def test_the_history_starts_empty(app: Flask, facilitator: User) -> None:

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import require
-from tests.live import RealServer
+from tests.helpers.infra import require
+from tests.helpers.real_server import RealServer
 
 CHROMIUM = "/usr/bin/chromium"
 # Flags that keep Chromium quiet on a closed network (no update, sync or background calls).

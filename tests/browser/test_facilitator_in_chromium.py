@@ -15,7 +15,7 @@ import pytest
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
-from tests.live import ROOT, RealServer
+from tests.helpers.real_server import ROOT, RealServer
 
 pytestmark = pytest.mark.browser
 

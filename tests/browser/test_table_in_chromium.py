@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from tests.live import RealServer
+from tests.helpers.real_server import RealServer
 
 pytestmark = pytest.mark.browser
 

@@ -10,7 +10,7 @@ from click.testing import Result
 from flask import Flask
 
 from koerskaart.content.loader import BUNDLED_DIR, json_schema
-from tests.conftest import TEST_DECK
+from tests.helpers.proefdeck import TEST_DECK
 
 BROKEN = """\
 schema_version: 1

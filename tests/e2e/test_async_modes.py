@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.live import Phone, RealServer
+from tests.helpers.real_server import Phone, RealServer
 
 pytestmark = pytest.mark.server
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import OPEN
-from tests.live import Phone, RealServer, seat_phones
+from tests.helpers.proefdeck import OPEN
+from tests.helpers.real_server import Phone, RealServer, seat_phones
 
 pytestmark = pytest.mark.server
 

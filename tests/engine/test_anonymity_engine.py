@@ -10,8 +10,18 @@ from koerskaart.engine import Code, RoundStatus
 from koerskaart.engine import actions as a
 from koerskaart.engine import events as e
 from koerskaart.engine.events import Audience
-
-from .conftest import HOST, OPEN, STATEMENT, answer_all, deck, of_type, play, refused, table, table_events
+from tests.engine.helpers import (
+    HOST,
+    OPEN,
+    STATEMENT,
+    answer_all,
+    deck,
+    of_type,
+    play,
+    refused,
+    table,
+    table_events,
+)
 
 SECRET = "secret-text"
 

@@ -8,8 +8,7 @@ from koerskaart.engine import Code, Settings, TableStatus
 from koerskaart.engine import actions as a
 from koerskaart.engine import events as e
 from koerskaart.engine.events import Audience
-
-from .conftest import HOST, of_type, play, refused, table
+from tests.engine.helpers import HOST, of_type, play, refused, table
 
 
 def test_first_seat_hosts_and_later_seats_do_not():

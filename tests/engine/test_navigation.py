@@ -7,8 +7,7 @@ import pytest
 from koerskaart.engine import Code, RoundStatus
 from koerskaart.engine import actions as a
 from koerskaart.engine import events as e
-
-from .conftest import ACTION, HOST, NOW, STATEMENT, answer_all, deck, of_type, play, refused, table
+from tests.engine.helpers import ACTION, HOST, NOW, STATEMENT, answer_all, deck, of_type, play, refused, table
 
 
 def _playing(players=4):

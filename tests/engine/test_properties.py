@@ -22,8 +22,7 @@ from koerskaart.engine import (
 from koerskaart.engine import actions as a
 from koerskaart.engine import events as e
 from koerskaart.engine.events import Audience
-
-from .conftest import ACTION, CHOICE, NOW, OPEN, SENSITIVE, STATEMENT, seat_ids, table
+from tests.engine.helpers import ACTION, CHOICE, NOW, OPEN, SENSITIVE, STATEMENT, seat_ids, table
 
 CARDS = (STATEMENT, OPEN, SENSITIVE, ACTION, CHOICE)
 SEATS = [*seat_ids(6), "stranger"]

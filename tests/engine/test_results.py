@@ -9,8 +9,7 @@ import pytest
 from koerskaart.engine import CardKind, CardRule, Coarse, Code, Result, RoundStatus, coarsen, compute_result
 from koerskaart.engine import actions as a
 from koerskaart.engine import events as e
-
-from .conftest import (
+from tests.engine.helpers import (
     CHOICE,
     FREQUENCY,
     HOST,

@@ -7,8 +7,7 @@ import pytest
 from koerskaart.engine import Code, RoundStatus, Settings
 from koerskaart.engine import actions as a
 from koerskaart.engine import events as e
-
-from .conftest import (
+from tests.engine.helpers import (
     ACTION,
     CHOICE,
     FREQUENCY,

@@ -7,8 +7,7 @@ import pytest
 from koerskaart.engine import Code, Result, RoundStatus, TableStatus
 from koerskaart.engine import actions as a
 from koerskaart.engine import events as e
-
-from .conftest import ACTION, HOST, OPEN, STATEMENT, answer_all, deck, play, refused, table
+from tests.engine.helpers import ACTION, HOST, OPEN, STATEMENT, answer_all, deck, play, refused, table
 
 
 def _at_action(players=4):

@@ -4,25 +4,15 @@ the other pure modules, which the browser loads as ES modules without a build st
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import subprocess
 from pathlib import Path
 
-import pytest
+from tests.helpers.infra import require
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
-
-
-def require(condition: bool, reason: str) -> None:
-    """As tests/conftest.py: skip locally when a real component is missing; in CI, fail."""
-    if condition:
-        return
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"CI must provide this: {reason}")
-    pytest.skip(reason)
 
 
 def test_the_javascript_unit_tests_pass_in_node() -> None:

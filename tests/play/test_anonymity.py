@@ -11,7 +11,8 @@ from sqlalchemy import inspect, select
 
 from koerskaart.extensions import db
 from koerskaart.models import Answer, PendingAnswer, RoundRow, Seat, Table
-from tests.conftest import OPEN, SENSITIVE, STATEMENT, Player, full_table
+from tests.helpers.players import Player, full_table
+from tests.helpers.proefdeck import OPEN, SENSITIVE, STATEMENT
 
 MARKERS = ["kiwi-7731", "mango-2290", "lychee-5512", "papaya-8804", "guave-3197"]
 

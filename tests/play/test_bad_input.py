@@ -9,7 +9,8 @@ from sqlalchemy import select
 from koerskaart.extensions import db, socketio
 from koerskaart.live import service
 from koerskaart.models import PendingAnswer
-from tests.conftest import ACTION, CHOICE, OPEN, STATEMENT, Player, full_table, start_table
+from tests.helpers.players import Player, full_table, start_table
+from tests.helpers.proefdeck import ACTION, CHOICE, OPEN, STATEMENT
 
 GENERIC = "Met deze code kom je niet aan een tafel"  # the one message, in Dutch (the default)
 

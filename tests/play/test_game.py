@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from flask import Flask
 
-from tests.conftest import ACTION, CHOICE, OPEN, SENSITIVE, STATEMENT, Player, full_table
+from tests.helpers.players import Player, full_table
+from tests.helpers.proefdeck import ACTION, CHOICE, OPEN, SENSITIVE, STATEMENT
 
 
 def _play_to_reveal(players: list[Player], card: int, values: list[object]) -> dict:

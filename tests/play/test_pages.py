@@ -6,7 +6,7 @@ from flask import Flask
 
 from koerskaart import create_app
 from koerskaart.config import TestingConfig
-from tests.conftest import start_table
+from tests.helpers.players import start_table
 
 
 def test_home_offers_the_decks_in_dutch_by_default(app: Flask) -> None:

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from koerskaart.extensions import db
 from koerskaart.models import RoundRow, Seat
-from tests.conftest import Player, start_table
+from tests.helpers.players import Player, start_table
 
 
 def _seat(app: Flask, code: str, role: str | None) -> Player:

@@ -26,7 +26,6 @@ import json
 import re
 import secrets
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -38,14 +37,12 @@ from hypothesis import strategies as st
 from pypdf import PdfReader
 from sqlalchemy import func, select
 
-from koerskaart import create_app
-from koerskaart.config import TestingConfig
-from koerskaart.content import load_deck_file
 from koerskaart.extensions import db
-from koerskaart.live import decks
 from koerskaart.models import Answer, PendingAnswer, RoundRow, Table
-from tests.auth.conftest import log_in, make_user
-from tests.conftest import ACTION, CHOICE, OPEN, SENSITIVE, STATEMENT, TEST_DECK, Player
+from tests.helpers.apps import fresh_app
+from tests.helpers.players import Player
+from tests.helpers.proefdeck import ACTION, CHOICE, OPEN, SENSITIVE, STATEMENT
+from tests.helpers.users import log_in, make_user
 
 K, K_TEXT = 3, 4  # TestingConfig's defaults
 THRESHOLD = {STATEMENT: K, CHOICE: K, OPEN: K_TEXT, SENSITIVE: K + 1}
@@ -151,22 +148,6 @@ def distribution(card: int, values: tuple[Any, ...]) -> list[int]:
 
 
 # --- playing a game through the real stack ------------------------------------------------------
-
-
-@contextmanager
-def fresh_app() -> Iterator[Flask]:
-    """A new app and an empty database per example: nothing carries over between tables."""
-    app = create_app(TestingConfig)
-    deck, problems = load_deck_file(TEST_DECK)
-    assert deck is not None, problems
-    decks.install(app.extensions, {deck.slug: deck})
-    with app.app_context():
-        db.create_all()
-        try:
-            yield app
-        finally:
-            db.session.remove()
-            db.drop_all()
 
 
 @dataclass

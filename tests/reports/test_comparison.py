@@ -17,8 +17,9 @@ from koerskaart.extensions import db
 from koerskaart.models import Table
 from koerskaart.reports.aggregate import CardAggregate
 from koerskaart.reports.comparison import releasable
-from tests.auth.conftest import log_in, make_user
-from tests.conftest import SENSITIVE, Player, join
+from tests.helpers.players import Player, join
+from tests.helpers.proefdeck import SENSITIVE
+from tests.helpers.users import log_in, make_user
 
 SCALE_CARD, CHOICE_CARD = 0, 1
 

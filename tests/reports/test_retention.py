@@ -14,9 +14,10 @@ from koerskaart.extensions import db
 from koerskaart.live import service
 from koerskaart.models import Answer, PendingAnswer, RoundRow, Table
 from koerskaart.reports import retention
-from tests.auth.conftest import log_in, make_user
-from tests.conftest import OPEN, Player, join, start_table
-from tests.reports.test_summary_pages import TEXTS, _played_table
+from tests.helpers.players import Player, join, start_table
+from tests.helpers.proefdeck import OPEN
+from tests.helpers.summaries import TEXTS, played_table
+from tests.helpers.users import log_in, make_user
 
 
 @pytest.fixture
@@ -59,7 +60,7 @@ def _purge(app: Flask, *args: str) -> str:
 
 @pytest.fixture
 def old_table(app: Flask, fac: FlaskClient) -> str:
-    table_id = _played_table(app, fac, keep=True)
+    table_id = played_table(app, fac, keep=True)
     _age(table_id, 400)
     return table_id
 
@@ -114,7 +115,7 @@ def test_a_second_run_finds_nothing(app: Flask, old_table: str) -> None:
 
 def test_recent_and_unfinished_tables_are_untouched(app: Flask, fac: FlaskClient, old_table: str) -> None:
     make_user("fac2@oost.example", role="facilitator")
-    recent = _played_table(app, log_in(app, "fac2@oost.example"), keep=True)
+    recent = played_table(app, log_in(app, "fac2@oost.example"), keep=True)
     _age(recent, 10)
     output = _purge(app, "--days", "365")
     assert "not purged yet: 1" in output

@@ -13,8 +13,8 @@ from koerskaart.clock import aware, utcnow
 from koerskaart.extensions import db
 from koerskaart.models import ShareLink
 from koerskaart.reports import sharing
-from tests.auth.conftest import log_in, make_user
-from tests.reports.test_summary_pages import _played_table
+from tests.helpers.summaries import played_table
+from tests.helpers.users import log_in, make_user
 
 SHARED_FORMATS = ("", "/summary.pdf", "/summary.csv", "/summary.md")
 
@@ -34,7 +34,7 @@ def fac(app: Flask, accounts: None) -> FlaskClient:
 
 @pytest.fixture
 def table_id(app: Flask, fac: FlaskClient) -> str:
-    return _played_table(app, fac)
+    return played_table(app, fac)
 
 
 def _create(client: FlaskClient, table_id: str) -> str:
@@ -171,7 +171,7 @@ def test_a_link_cannot_be_revoked_through_another_table(app: Flask, fac: FlaskCl
     _create(fac, table_id)
     link = db.session.scalars(db.select(ShareLink)).one()
     west = log_in(app, "admin@west.example")
-    other_table = _played_table(app, west)
+    other_table = played_table(app, west)
     assert west.post(f"/tables/{other_table}/share-links/{link.id}/revoke").status_code == 404
     db.session.refresh(link)
     assert link.revoked_at is None

@@ -9,29 +9,11 @@ from flask import Flask
 from flask.testing import FlaskClient
 from pypdf import PdfReader
 
-from tests.auth.conftest import log_in, make_user
-from tests.conftest import OPEN, SENSITIVE, Player, join
+from tests.helpers.players import Player, join
+from tests.helpers.summaries import TEXTS, played_table
+from tests.helpers.users import log_in, make_user
 
 FORMATS = ("summary", "summary.pdf", "summary.csv", "summary.md")
-TEXTS = ["Meer tijd", "Eerlijk zijn", "Samen leren", "Minder druk", "Luisteren"]
-
-
-def _played_table(app: Flask, client: FlaskClient, keep: bool = False) -> str:
-    """Five players, every card played; returns the table id."""
-    response = client.post("/tables", data={"deck": "proefdeck", "nickname": "Fac"})
-    assert response.status_code == 302
-    table_id = response.headers["Location"].rsplit("/", 1)[-1]
-    host = Player(app, client, table_id)
-    players = [host] + [join(app, host.joined["join"]["code"]) for _ in range(4)]
-    host.send("start_game")
-    answers = {0: [1, 5, 1, 5, 3], 1: [1, 1, 1, 1, 0], OPEN: TEXTS, SENSITIVE: [1, 1, 1, 1, 2]}
-    for card in range(4):
-        for player, value in zip(players, answers[card], strict=True):
-            assert player.answer(card, value)["ok"]
-        host.send("next_card")
-    players[1].send("add_action", {"who": "Sam", "what": "Terugblik plannen", "due": "1 maart"})
-    assert host.send("end_table", {"keep_open_text": keep})["ok"]
-    return table_id
 
 
 @pytest.fixture
@@ -41,7 +23,7 @@ def facilitator_client(app: Flask) -> FlaskClient:
 
 
 def test_the_summary_page_shows_what_the_team_said(app: Flask, facilitator_client: FlaskClient) -> None:
-    table_id = _played_table(app, facilitator_client)
+    table_id = played_table(app, facilitator_client)
     page = facilitator_client.get(f"/tables/{table_id}/summary")
     assert page.status_code == 200
     html = page.get_data(as_text=True)
@@ -54,13 +36,13 @@ def test_the_summary_page_shows_what_the_team_said(app: Flask, facilitator_clien
 
 
 def test_kept_open_text_appears_in_the_summary(app: Flask, facilitator_client: FlaskClient) -> None:
-    table_id = _played_table(app, facilitator_client, keep=True)
+    table_id = played_table(app, facilitator_client, keep=True)
     html = facilitator_client.get(f"/tables/{table_id}/summary").get_data(as_text=True)
     assert all(text in html for text in TEXTS)
 
 
 def test_csv_is_made_for_dutch_excel(app: Flask, facilitator_client: FlaskClient) -> None:
-    table_id = _played_table(app, facilitator_client)
+    table_id = played_table(app, facilitator_client)
     response = facilitator_client.get(f"/tables/{table_id}/summary.csv")
     assert response.status_code == 200 and "attachment" in response.headers["Content-Disposition"]
     body = response.data
@@ -72,14 +54,14 @@ def test_csv_is_made_for_dutch_excel(app: Flask, facilitator_client: FlaskClient
 
 
 def test_markdown_pastes_into_minutes(app: Flask, facilitator_client: FlaskClient) -> None:
-    table_id = _played_table(app, facilitator_client)
+    table_id = played_table(app, facilitator_client)
     markdown = facilitator_client.get(f"/tables/{table_id}/summary.md").get_data(as_text=True)
     assert markdown.startswith("# ")
     assert "| Sam | Terugblik plannen | 1 maart |" in markdown
 
 
 def test_the_pdf_is_a_real_pdf_with_pages(app: Flask, facilitator_client: FlaskClient) -> None:
-    table_id = _played_table(app, facilitator_client)
+    table_id = played_table(app, facilitator_client)
     response = facilitator_client.get(f"/tables/{table_id}/summary.pdf")
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     reader = PdfReader(io.BytesIO(response.data))
@@ -93,7 +75,7 @@ def test_only_the_facilitator_and_their_admins_see_a_summary(app: Flask) -> None
     make_user("fac@oost.example", role="facilitator")
     make_user("collega@oost.example", role="facilitator")
     make_user("admin@west.example", organisation="Provincie West", role="admin")
-    table_id = _played_table(app, log_in(app, "fac@oost.example"))
+    table_id = played_table(app, log_in(app, "fac@oost.example"))
     own_admin = log_in(app, "admin@oost.example")
     for fmt in FORMATS:
         assert own_admin.get(f"/tables/{table_id}/{fmt}").status_code == 200, fmt

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -13,17 +12,14 @@ import time
 from pathlib import Path
 from typing import Any
 
+import engineio
 import requests
 import socketio
 
-ROOT = Path(__file__).resolve().parents[1]
-TEST_DECKS = Path(__file__).resolve().parent / "data"
+from tests.helpers.infra import free_port
+from tests.helpers.proefdeck import DECK_DIR
 
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+ROOT = Path(__file__).resolve().parents[2]
 
 
 class RealServer:
@@ -55,18 +51,19 @@ class RealServer:
             **(env or {}),
         }
         if test_deck:
-            self.env["KOERSKAART_DECK_DIRS"] = str(TEST_DECKS)
+            self.env["KOERSKAART_DECK_DIRS"] = str(DECK_DIR)
         self.process: subprocess.Popen[bytes] | None = None
 
     def start(self, timeout: float = 40.0) -> None:
-        log = self.log.open("ab")
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "koerskaart", "serve", "--port", str(self.port)],
-            cwd=ROOT,
-            env=self.env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
+        # The server writes to its own copy of the file; ours closes at once (no ResourceWarning).
+        with self.log.open("ab") as log:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "koerskaart", "serve", "--port", str(self.port)],
+                cwd=ROOT,
+                env=self.env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -101,6 +98,23 @@ class RealServer:
 _CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="csrf_token"')
 
 
+class _EngineIOClient(engineio.Client):
+    """python-engineio 4.15 closes its WebSocket when the client disconnects, not when the server
+    drops the connection; then the socket stays open until a ResourceWarning in some later test."""
+
+    def _read_loop_websocket(self) -> None:
+        ws = self.ws  # a reconnect may put a new WebSocket in self.ws before this returns
+        try:
+            super()._read_loop_websocket()
+        finally:
+            ws.shutdown()
+
+
+class _SocketIOClient(socketio.Client):
+    def _engineio_client_class(self) -> type[engineio.Client]:
+        return _EngineIOClient
+
+
 class Phone:
     """One phone against a real server: an HTTP session for cookies, a Socket.IO client for play."""
 
@@ -110,7 +124,7 @@ class Phone:
         self.table_id: str | None = None
         self.received: list[tuple[str, Any]] = []
         self._changed = threading.Condition()
-        self.sio = socketio.Client(reconnection=True, reconnection_delay=0.2, reconnection_delay_max=1)
+        self.sio = _SocketIOClient(reconnection=True, reconnection_delay=0.2, reconnection_delay_max=1)
         for name in ("table_joined", "table_updated", "answer_count_changed", "seat_removed"):
             self.sio.on(name, self._recorder(name), namespace="/play")
         self.sio.on("disconnect", self._recorder("disconnect"), namespace="/play")

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.auth.conftest import PASSWORD
-from tests.live import ROOT, Phone, RealServer
-from tests.services.servers import postgres_server, redis_server
+from tests.helpers.infra import postgres_server, redis_server
+from tests.helpers.real_server import ROOT, Phone, RealServer
+from tests.helpers.users import PASSWORD
 
 pytestmark = [pytest.mark.redis, pytest.mark.postgres, pytest.mark.server]
 

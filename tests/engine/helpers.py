@@ -1,4 +1,4 @@
-"""Small helpers for the engine tests: a deck factory, seated tables and ``play``."""
+"""Helpers for the engine tests (no fixtures): a deck factory, seated tables and ``play``."""
 
 from __future__ import annotations
 

@@ -15,8 +15,9 @@ from koerskaart.content import load_deck_file
 from koerskaart.extensions import db
 from koerskaart.live import decks
 from koerskaart.models import Answer, PendingAnswer
-from tests.conftest import OPEN, STATEMENT, TEST_DECK, full_table
-from tests.services.servers import postgres_server
+from tests.helpers.infra import postgres_server
+from tests.helpers.players import full_table
+from tests.helpers.proefdeck import OPEN, STATEMENT, TEST_DECK
 
 pytestmark = pytest.mark.postgres
 
