@@ -82,6 +82,10 @@ class Config:
     RATELIMIT_HEADERS_ENABLED = True
     JOIN_RATE_LIMIT = os.environ.get("KOERSKAART_JOIN_RATE_LIMIT", "20 per minute")
 
+    # Who may show the table screen in a frame (CSP frame-ancestors sources, space-separated,
+    # e.g. "https://intranet.example.org"); empty: no one. Every other page is never framed.
+    SCREEN_FRAME_ANCESTORS = os.environ.get("KOERSKAART_SCREEN_FRAME_ANCESTORS", "").split()
+
 
 class TestingConfig(Config):
     TESTING = True

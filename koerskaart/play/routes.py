@@ -24,6 +24,7 @@ from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  #
 
 from ..content import Deck
 from ..extensions import limiter
+from ..headers import embeddable
 from ..i18n import LANG_COOKIE, lang, scale_labels
 from ..live import decks, service
 from ..live.delivery import publish
@@ -189,6 +190,7 @@ def table(table_id: str) -> BaseResponse | str:
 
 
 @bp.get("/t/<table_id>/screen")
+@embeddable  # only if SCREEN_FRAME_ANCESTORS names who may frame it
 def screen(table_id: str) -> str:
     return _table_page(table_id, "play/screen.html")
 
