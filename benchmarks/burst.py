@@ -154,6 +154,8 @@ class Server:
             "KOERSKAART_ASYNC_MODE": args.mode,
             "KOERSKAART_DECK_DIRS": str(args.app_root / "tests" / "data"),
             "KOERSKAART_JOIN_RATE_LIMIT": "100000 per minute",
+            "KOERSKAART_TABLE_START_RATE_LIMIT": "100000 per minute",
+            "KOERSKAART_TABLE_START_SESSION_RATE_LIMIT": "100000 per minute",
             "KOERSKAART_TABLE_CAPACITY": str(max(12, args.players)),
             "SECRET_KEY": self.secret_key,
             "PYTHONUNBUFFERED": "1",

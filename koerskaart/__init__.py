@@ -121,3 +121,4 @@ def _quiet_logs() -> None:
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
     logging.getLogger("engineio").setLevel(logging.WARNING)
     logging.getLogger("socketio").setLevel(logging.WARNING)
+    logging.getLogger("flask-limiter").setLevel(logging.WARNING)  # its "exceeded" line names the address

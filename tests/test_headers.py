@@ -125,6 +125,21 @@ def test_error_pages_send_them_too(app: Flask) -> None:
     check_headers(client.post("/"), None, "405")
 
 
+def test_the_rate_limit_page_sends_them_too() -> None:
+    class Limited(TestingConfig):
+        RATELIMIT_ENABLED = True
+        TABLE_START_SESSION_RATE_LIMIT = "1 per minute"
+
+    app = create_app(Limited)
+    with app.app_context():
+        db.create_all()
+        client = app.test_client()
+        client.post("/tables", data={"deck": "proefdeck"})
+        response = client.post("/tables", data={"deck": "proefdeck"})
+        assert response.status_code == 429
+        check_headers(response, "play.start_table", "429")
+
+
 # --- no inline code: what the policy would block is not in the pages ---------------------------
 
 

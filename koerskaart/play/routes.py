@@ -28,7 +28,7 @@ from ..headers import embeddable
 from ..i18n import LANG_COOKIE, lang, scale_labels
 from ..live import decks, service
 from ..live.delivery import publish
-from ..security import local_path
+from ..security import local_path, new_token
 from .forms import JoinForm, StartTableForm
 from .sockets import seat_cookie_name
 from .ui_strings import ui_strings
@@ -36,6 +36,7 @@ from .ui_strings import ui_strings
 bp = Blueprint("play", __name__)
 # The original KoersKaart first; other decks after these, by title.
 FEATURED = ("sociale-veiligheid", "tegenspraak", "kompas-publiek-leiderschap")
+LIMIT_ID = "limit_id"  # session: a random name for this browser session in the rate limiter
 
 
 def ordered_decks() -> list[Deck]:
@@ -104,6 +105,13 @@ def _seat_response(table_public_id: str, token: str) -> BaseResponse:
     return response
 
 
+def _session_limit_key() -> str:
+    """This browser session's name in the table-start limit (the address limit catches cookie droppers)."""
+    if not isinstance(session.get(LIMIT_ID), str):
+        session[LIMIT_ID] = new_token()
+    return "session:" + str(session[LIMIT_ID])
+
+
 @bp.get("/")
 def home() -> str:
     language = lang()
@@ -116,6 +124,8 @@ def home() -> str:
 
 
 @bp.post("/tables")
+@limiter.limit(lambda: current_app.config["TABLE_START_RATE_LIMIT"])  # per address
+@limiter.limit(lambda: current_app.config["TABLE_START_SESSION_RATE_LIMIT"], key_func=_session_limit_key)
 def start_table() -> BaseResponse | tuple[str, int]:
     form = _start_form()
     if not form.validate_on_submit():
