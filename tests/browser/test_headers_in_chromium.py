@@ -1,6 +1,8 @@
-"""Issue 9 item 10 in real Chromium against a real server: every page plays under the
-Content-Security-Policy (no inline code, WebSockets to the same origin under connect-src 'self')
-and Chromium reports no violation on any of them.
+"""Issue 9 items 10 and 13 in real Chromium against a real server.
+
+10: every page plays under the Content-Security-Policy (no inline code, WebSockets to the same
+origin under connect-src 'self') and Chromium reports no violation on any of them.
+13: an English browser gets English, and the language switch on /join#CODE keeps the code.
 """
 
 from __future__ import annotations
@@ -168,3 +170,30 @@ def test_every_page_plays_under_the_content_security_policy(
     assert missing is not None and "frame-ancestors 'none'" in missing.headers["content-security-policy"]
 
     assert violations.found == []
+
+
+def test_an_english_browser_gets_english_and_the_switch_keeps_the_code(
+    open_page: Any, live_server: RealServer
+) -> None:
+    phone = open_page(**{**PHONE, "locale": "en-US"})
+    phone.goto(live_server.url + "/join#K7XM-Q4TZ")
+    expect(phone.locator("html")).to_have_attribute("lang", "en")
+    expect(phone.get_by_role("heading", level=1)).to_have_text("Join a table")
+    code = phone.locator('input[name="code"]')
+    expect(code).to_have_value("K7XM-Q4TZ")
+
+    phone.get_by_role("link", name="Nederlands").click()
+    expect(phone.locator("html")).to_have_attribute("lang", "nl")
+    expect(phone.get_by_role("heading", level=1)).to_have_text("Meedoen aan een tafel")
+    expect(code).to_have_value("K7XM-Q4TZ")
+    assert "K7XM" not in phone.url  # the code leaves the address bar again once it is in the field
+
+    # A code typed by hand survives the switch back, and the choice now beats the browser's language.
+    code.fill("ABCD-EFGH")
+    phone.get_by_role("link", name="English").click()
+    expect(phone.locator("html")).to_have_attribute("lang", "en")
+    expect(code).to_have_value("ABCD-EFGH")
+    phone.get_by_role("link", name="Nederlands").click()
+    expect(phone.locator("html")).to_have_attribute("lang", "nl")
+    phone.goto(live_server.url + "/join")
+    expect(phone.locator("html")).to_have_attribute("lang", "nl")
