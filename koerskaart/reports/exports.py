@@ -10,6 +10,11 @@ from .aggregate import CardAggregate
 from .summary import CardSummary, TeamSummary
 
 Translate = Callable[[str], str]
+Plural = Callable[[str, str, int], str]  # flask_babel.ngettext: fills in %(num)s itself
+
+# OWASP (CSV injection): a cell starting with one of these is a formula to Excel, LibreOffice
+# and Google Sheets; ASVS adds NUL.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\0")
 
 
 def _number(value: float | None, places: int = 1) -> str:
@@ -21,12 +26,21 @@ def _value(count: int | str, bands: dict[str, str]) -> str:
     return str(count) if isinstance(count, int) else bands.get(count, count)
 
 
+def _text(value: str) -> str:
+    """A text cell that a spreadsheet shows as text, never runs as a formula: OWASP's leading quote.
+
+    Only text goes through here; numbers (counts, Dutch decimals) stay numbers.
+    """
+    return "'" + value if value.startswith(FORMULA_START) else value
+
+
 def to_csv(summary: TeamSummary, _: Translate, bands: dict[str, str]) -> bytes:
     """One row per answer option: `;`-separated, UTF-8 with BOM (what Dutch Excel expects)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
     writer.writerow(
-        [
+        _text(name)
+        for name in [
             _("Card"),
             _("Phase"),
             _("Question"),
@@ -52,26 +66,28 @@ def to_csv(summary: TeamSummary, _: Translate, bands: dict[str, str]) -> bytes:
                 writer.writerow(
                     [
                         card.number,
-                        card.phase or "",
-                        card.prompt,
-                        label,
-                        _value(count, bands),
+                        _text(card.phase or ""),
+                        _text(card.prompt),
+                        _text(label),
+                        _text(_value(count, bands)),
                         aggregate.n,
                         _number(aggregate.median),
                         _number(aggregate.spread, 2),
-                        _value(managers[row], bands) if managers else "",
-                        _value(employees[row], bands) if employees else "",
-                        _value(earlier.counts[row], bands) if earlier else "",
+                        _text(_value(managers[row], bands)) if managers else "",
+                        _text(_value(employees[row], bands)) if employees else "",
+                        _text(_value(earlier.counts[row], bands)) if earlier else "",
                         earlier.n if earlier else "",
                     ]
                 )
         else:
             for text in aggregate.texts:
                 writer.writerow(
-                    [card.number, card.phase or "", card.prompt, text, "", aggregate.n] + [""] * 6
+                    [card.number, _text(card.phase or ""), _text(card.prompt), _text(text), "", aggregate.n]
+                    + [""] * 6
                 )
     for action in summary.actions:
-        writer.writerow([_("Action"), "", action.what, action.who, action.due] + [""] * 7)
+        cells = [_text(_("Action")), "", _text(action.what), _text(action.who), _text(action.due)]
+        writer.writerow(cells + [""] * 7)
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
