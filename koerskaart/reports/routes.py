@@ -83,6 +83,7 @@ def _context(table: Table, summary: TeamSummary, token: str | None = None) -> di
 
 
 def _download(body: bytes | str, mimetype: str, name: str) -> Response:
+    # A bare mimetype: Werkzeug adds "; charset=utf-8" to text/* types itself.
     response = Response(body, mimetype=mimetype)
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     response.headers["Cache-Control"] = "private, no-store"
@@ -120,12 +121,12 @@ def _pdf(table: Table, summary: TeamSummary) -> Response:
 
 
 def _csv(_table: Table, summary: TeamSummary) -> Response:
-    return _download(to_csv(summary, _, band_names()), "text/csv; charset=utf-8", _filename(summary, "csv"))
+    return _download(to_csv(summary, _, band_names()), "text/csv", _filename(summary, "csv"))
 
 
 def _markdown(_table: Table, summary: TeamSummary) -> Response:
     body = to_markdown(summary, _, band_names())
-    return _download(body, "text/markdown; charset=utf-8", _filename(summary, "md"))
+    return _download(body, "text/markdown", _filename(summary, "md"))
 
 
 # The downloads, by file extension: the same three for the facilitator and for a share link.

@@ -63,3 +63,23 @@ def test_tabs_carriage_returns_and_nul_at_the_start_are_neutralised_too() -> Non
     summary.actions = [ActionItem("\tKim", "\r=1+1", "\0x")]
     cells = [cell for row in _cells(to_csv(summary, str, {})) for cell in row]
     assert {"'\tKim", "'\r=1+1", "'\0x"} == {c for c in cells if c.startswith("'")}
+
+
+# --- headers -------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("fmt", "content_type"),
+    [
+        ("csv", "text/csv; charset=utf-8"),
+        ("md", "text/markdown; charset=utf-8"),
+        ("pdf", "application/pdf"),
+    ],
+)
+def test_each_download_names_its_type_and_charset_once(
+    app: Flask, facilitator_client: FlaskClient, fmt: str, content_type: str
+) -> None:
+    table_id = played_with(app, facilitator_client, ["een", "twee", "drie", "vier", "vijf"])
+    response = facilitator_client.get(f"/tables/{table_id}/summary.{fmt}")
+    assert response.headers["Content-Type"] == content_type
+    assert response.headers["Content-Disposition"].startswith("attachment; ")
