@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Callable
 
 from .aggregate import CardAggregate
@@ -91,13 +92,32 @@ def to_csv(summary: TeamSummary, _: Translate, bands: dict[str, str]) -> bytes:
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
+# Markdown punctuation that could start emphasis, code, a link or image, a table cell or a
+# strikethrough; a backslash makes each one literal (CommonMark, GFM and the original Markdown).
+_MD_PUNCTUATION = re.compile(r"[\\`*_\[\]|~]")
+# What turns the start of a list item into structure: a heading, a nested list, a numbered list.
+_MD_BLOCK_START = re.compile(r"[#+=-]|\d+(?=[.)])")
+
+
 def _md(text: str) -> str:
-    """Text safe inside a Markdown table cell or line."""
-    return text.replace("|", "\\|").replace("\n", " ")
+    """Text from players, the facilitator or a deck as literal Markdown text.
+
+    No renderer downstream may see a tag, an event handler, a link or an image in it: `<`, `>` and
+    `&` become entities (every Markdown dialect passes those through as text, unlike backslash
+    escapes of `<`), Markdown punctuation gets a backslash, and so does a leading block marker.
+    """
+    text = text.replace("\r", " ").replace("\n", " ")
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    text = _MD_PUNCTUATION.sub(lambda found: "\\" + found.group(0), text)
+    start = _MD_BLOCK_START.match(text)
+    if start is not None:
+        at = start.end() if start.group(0).isdigit() else 0  # "1." becomes "1\.", "#" becomes "\#"
+        text = text[:at] + "\\" + text[at:]
+    return text
 
 
-def _facts(aggregate: CardAggregate, _: Translate) -> str:
-    facts = [_("%(n)s answers") % {"n": aggregate.n}]
+def _facts(aggregate: CardAggregate, _: Translate, ngettext: Plural) -> str:
+    facts = [ngettext("%(num)s answer", "%(num)s answers", aggregate.n)]
     if aggregate.median is not None:
         facts.append(_("median %(median)s") % {"median": _number(aggregate.median)})
     if aggregate.spread is not None:
@@ -105,7 +125,7 @@ def _facts(aggregate: CardAggregate, _: Translate) -> str:
     return ", ".join(facts) + "."
 
 
-def _card_md(card: CardSummary, _: Translate, bands: dict[str, str]) -> list[str]:
+def _card_md(card: CardSummary, _: Translate, ngettext: Plural, bands: dict[str, str]) -> list[str]:
     aggregate = card.aggregate
     lines = [f"### {card.number}. {_md(card.prompt)}", ""]
     if aggregate.counts:
@@ -123,9 +143,9 @@ def _card_md(card: CardSummary, _: Translate, bands: dict[str, str]) -> list[str
                 for label, count, then in zip(card.labels, aggregate.counts, earlier.counts, strict=False)
             ]
         lines.append("")
-        lines += [_facts(aggregate, _), ""]
+        lines += [_facts(aggregate, _, ngettext), ""]
         if earlier is not None:
-            lines += [f"{_('Last time:')} {_facts(earlier, _)}", ""]
+            lines += [f"{_('Last time:')} {_facts(earlier, _, ngettext)}", ""]
         if card.groups:
             managers, employees = card.group_counts("manager"), card.group_counts("employee")
             lines += [
@@ -160,41 +180,51 @@ def _comparison_md(summary: TeamSummary, _: Translate) -> list[str]:
         )
     lines.append("")
     for number, then, now in comparison.moved:
-        prompt = _md(summary.cards[number - 1].prompt)
         change = _("median %(then)s then, %(now)s now") % {"then": _number(then), "now": _number(now)}
-        lines.append(f"- {number}. {prompt} ({change})")
+        lines.append(f"{_card_item(number, summary.cards[number - 1].prompt)} ({change})")
     if comparison.moved:
         lines.append("")
     return lines
 
 
-def to_markdown(summary: TeamSummary, _: Translate, bands: dict[str, str]) -> str:
+def _card_item(number: int, prompt: str) -> str:
+    """A list item naming a card: "- 3\\. Prompt" (a bare "3." would start a numbered list inside it)."""
+    return f"- {number}\\. {_md(prompt)}"
+
+
+def _summary_facts(summary: TeamSummary, _: Translate, ngettext: Plural) -> list[str]:
+    """The line under the title, as on the page: team, date, players, cards; then the duration."""
+    facts = [_md(summary.team_label)] if summary.team_label else []
+    facts.append(summary.created_at.strftime("%d-%m-%Y"))
+    facts.append(ngettext("%(num)s player", "%(num)s players", summary.players))
+    played = ngettext("%(num)s card played", "%(num)s cards played", summary.played)
+    revealed = ngettext("%(num)s with a result", "%(num)s with a result", summary.revealed)
+    facts.append(f"{played} ({revealed})")
+    if summary.skipped:
+        facts.append(ngettext("%(num)s card skipped", "%(num)s cards skipped", summary.skipped))
+    lines = [" · ".join(facts) + "."]
+    if summary.minutes is not None:
+        duration = ngettext("%(num)s minute", "%(num)s minutes", summary.minutes)
+        lines.append(_("Duration: %(duration)s.") % {"duration": duration})
+    return [*lines, ""]
+
+
+def to_markdown(summary: TeamSummary, _: Translate, ngettext: Plural, bands: dict[str, str]) -> str:
     """Paste-ready minutes: participation, the cards that mattered, every result, the actions."""
     lines = [f"# {_('Team summary')}: {_md(summary.deck_title)}", ""]
-    lines.append(
-        _("%(players)s players, %(played)s cards played (%(revealed)s with a result), %(skipped)s skipped.")
-        % {
-            "players": summary.players,
-            "played": summary.played,
-            "revealed": summary.revealed,
-            "skipped": summary.skipped,
-        }
-    )
-    if summary.minutes is not None:
-        lines.append(_("Duration: %(minutes)s minutes.") % {"minutes": summary.minutes})
-    lines.append("")
+    lines += _summary_facts(summary, _, ngettext)
     if summary.diverged:
         lines += [f"## {_('Where the team differed most')}", ""]
-        lines += [f"- {card.number}. {_md(card.prompt)}" for card in summary.diverged] + [""]
+        lines += [_card_item(card.number, card.prompt) for card in summary.diverged] + [""]
     if summary.agreed:
         lines += [f"## {_('Where the team agreed most')}", ""]
-        lines += [f"- {card.number}. {_md(card.prompt)}" for card in summary.agreed] + [""]
+        lines += [_card_item(card.number, card.prompt) for card in summary.agreed] + [""]
     if summary.comparison is not None:
         lines += _comparison_md(summary, _)
     lines += [f"## {_('Results per card')}", ""]
     for card in summary.cards:
         if card.shown:
-            lines += _card_md(card, _, bands)
+            lines += _card_md(card, _, ngettext, bands)
     if summary.actions:
         lines += [f"## {_('Actions')}", "", f"| {_('Who')} | {_('What')} | {_('By when')} |", "|---|---|---|"]
         lines += [f"| {_md(a.who)} | {_md(a.what)} | {_md(a.due)} |" for a in summary.actions]

@@ -7,6 +7,7 @@ from typing import Any, cast
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from ..forms import ActionForm
@@ -125,7 +126,7 @@ def _csv(_table: Table, summary: TeamSummary) -> Response:
 
 
 def _markdown(_table: Table, summary: TeamSummary) -> Response:
-    body = to_markdown(summary, _, band_names())
+    body = to_markdown(summary, _, ngettext, band_names())
     return _download(body, "text/markdown", _filename(summary, "md"))
 
 
