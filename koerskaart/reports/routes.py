@@ -17,6 +17,7 @@ from . import services, sharing
 from .charts import bar_chart
 from .exports import to_csv, to_markdown
 from .forms import TeamLabelForm
+from .pdf import render_pdf
 from .summary import TeamSummary
 
 bp = Blueprint("reports", __name__)
@@ -114,11 +115,8 @@ def _summary_response(
 
 
 def _pdf(table: Table, summary: TeamSummary) -> Response:
-    from weasyprint import HTML  # imported on use: it loads Pango, which the game never needs
-
     html = render_template("reports/summary_print.html", **_context(table, summary))
-    pdf = HTML(string=html).write_pdf()
-    return _download(pdf, "application/pdf", _filename(summary, "pdf"))
+    return _download(render_pdf(html), "application/pdf", _filename(summary, "pdf"))
 
 
 def _csv(_table: Table, summary: TeamSummary) -> Response:
