@@ -110,5 +110,5 @@ def render_pdf(html: str) -> bytes:
 
     quiet_render_libraries()
     with _collecting():
-        pdf: bytes = HTML(string=html).write_pdf()
+        pdf: bytes = HTML(string=html).write_pdf(pdf_variant="pdf/ua-1")
     return pdf

@@ -14,7 +14,7 @@ from ..forms import ActionForm
 from ..i18n import band_names, lang
 from ..models import Table, User
 from . import services, sharing
-from .charts import bar_chart
+from .charts import as_image, bar_chart
 from .exports import to_csv, to_markdown
 from .forms import TeamLabelForm
 from .pdf import render_pdf
@@ -55,20 +55,19 @@ def _summary_of(table: Table) -> TeamSummary:
     return summary
 
 
-def _context(table: Table, summary: TeamSummary, token: str | None = None) -> dict[str, Any]:
+def _context(
+    table: Table, summary: TeamSummary, token: str | None = None, for_pdf: bool = False
+) -> dict[str, Any]:
     bands = band_names()
-    charts = {
-        card.number: bar_chart(
-            card.labels,
-            card.aggregate.counts,
-            card.aggregate.n,
-            _("Answers to card %(number)s", number=card.number),
-            bands,
-            earlier=(card.earlier.counts, card.earlier.n) if card.earlier else None,
-        )
-        for card in summary.cards
-        if card.shown and card.aggregate.counts
-    }
+    charts = {}
+    for card in summary.cards:
+        if not (card.shown and card.aggregate.counts):
+            continue
+        title = _("Answers to card %(number)s", number=card.number)
+        earlier = (card.earlier.counts, card.earlier.n) if card.earlier else None
+        chart = bar_chart(card.labels, card.aggregate.counts, card.aggregate.n, title, bands, earlier=earlier)
+        # In the PDF an <img> with alt text, which WeasyPrint tags as a Figure (PDF/UA).
+        charts[card.number] = as_image(chart, title) if for_pdf else chart
     if token is None:
         downloads = {fmt: url_for("reports.summary_file", table_id=table.public_id, fmt=fmt) for fmt in FILES}
     else:
@@ -115,7 +114,7 @@ def _summary_response(
 
 
 def _pdf(table: Table, summary: TeamSummary) -> Response:
-    html = render_template("reports/summary_print.html", **_context(table, summary))
+    html = render_template("reports/summary_print.html", **_context(table, summary, for_pdf=True))
     return _download(render_pdf(html), "application/pdf", _filename(summary, "pdf"))
 
 
