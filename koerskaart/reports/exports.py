@@ -7,7 +7,7 @@ import io
 import re
 from collections.abc import Callable
 
-from .aggregate import CardAggregate
+from .aggregate import CardAggregate, Measure
 from .summary import CardSummary, TeamSummary
 
 Translate = Callable[[str], str]
@@ -192,6 +192,65 @@ def _card_item(number: int, prompt: str) -> str:
     return f"- {number}\\. {_md(prompt)}"
 
 
+def _ranked_item(summary: TeamSummary, number: int, _: Translate) -> str:
+    card = summary.cards[number - 1]
+    spread = _("spread %(spread)s") % {"spread": _number(card.aggregate.spread, 2)}
+    return f"{_card_item(number, card.prompt)} ({spread})"
+
+
+def _highlights_md(summary: TeamSummary, _: Translate, ngettext: Plural) -> list[str]:
+    """As on the page: each measure of spread ranked on its own, saying what its number means."""
+    lines = [f"## {_('Where to continue the conversation')}", ""]
+    if not summary.highlights:
+        lines += [
+            _(
+                "No card has exact numbers to compare yet. Cards with fewer than %(k)s answers, open cards "
+                "and sensitive cards (shown in bands) are not ranked."
+            )
+            % {"k": summary.k},
+            "",
+        ]
+    for highlights in summary.highlights:
+        if highlights.measure is Measure.POINTS:
+            title = _("Cards on a scale of 1 to 5")
+            hint = ngettext(
+                "%(num)s card with exact numbers. Spread is the average difference between two people at "
+                "the table, in points: 0 means everyone gave the same answer, 4 that the table split "
+                "between the two ends.",
+                "%(num)s cards with exact numbers, ranked by spread. Spread is the average difference "
+                "between two people at the table, in points: 0 means everyone gave the same answer, 4 that "
+                "the table split between the two ends.",
+                highlights.ranked,
+            )
+        else:
+            title = _("Choice cards")
+            hint = ngettext(
+                "%(num)s card with exact numbers. Spread is the chance that two people at the table chose "
+                "differently: 0 means everyone chose the same, 1 that no two people chose the same.",
+                "%(num)s cards with exact numbers, ranked by spread. Spread is the chance that two people "
+                "at the table chose differently: 0 means everyone chose the same, 1 that no two people "
+                "chose the same.",
+                highlights.ranked,
+            )
+        lines += [f"### {title}", "", hint, "", f"#### {_('Where the team differed most')}", ""]
+        if highlights.differed:
+            lines += [_ranked_item(summary, number, _) for number in highlights.differed]
+        else:
+            lines.append(_("Nowhere: on each of these cards everyone gave the same answer."))
+        lines += ["", f"#### {_('Where the team agreed most')}", ""]
+        if highlights.agreed:
+            lines += [_ranked_item(summary, number, _) for number in highlights.agreed]
+        else:
+            lines.append(
+                _(
+                    "No card is left for this list: every card of this kind is already under "
+                    "“Where the team differed most”."
+                )
+            )
+        lines.append("")
+    return lines
+
+
 def _summary_facts(summary: TeamSummary, _: Translate, ngettext: Plural) -> list[str]:
     """The line under the title, as on the page: team, date, players, cards; then the duration."""
     facts = [_md(summary.team_label)] if summary.team_label else []
@@ -213,12 +272,7 @@ def to_markdown(summary: TeamSummary, _: Translate, ngettext: Plural, bands: dic
     """Paste-ready minutes: participation, the cards that mattered, every result, the actions."""
     lines = [f"# {_('Team summary')}: {_md(summary.deck_title)}", ""]
     lines += _summary_facts(summary, _, ngettext)
-    if summary.diverged:
-        lines += [f"## {_('Where the team differed most')}", ""]
-        lines += [_card_item(card.number, card.prompt) for card in summary.diverged] + [""]
-    if summary.agreed:
-        lines += [f"## {_('Where the team agreed most')}", ""]
-        lines += [_card_item(card.number, card.prompt) for card in summary.agreed] + [""]
+    lines += _highlights_md(summary, _, ngettext)
     if summary.comparison is not None:
         lines += _comparison_md(summary, _)
     lines += [f"## {_('Results per card')}", ""]

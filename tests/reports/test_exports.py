@@ -142,7 +142,21 @@ def test_markdown_carries_no_markup_from_players_to_the_next_renderer(
     assert "<" not in markdown and ">" not in markdown  # nothing in it a renderer reads as a tag
     page = _Rendered()
     page.feed(_hostile_renderer().render(markdown))
-    assert set(page.tags) <= {"h1", "h2", "h3", "p", "ul", "li", "table", "thead", "tbody", "tr", "th", "td"}
+    assert set(page.tags) <= {
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "p",
+        "ul",
+        "li",
+        "table",
+        "thead",
+        "tbody",
+        "tr",
+        "th",
+        "td",
+    }
     assert {name for name, _value in page.attrs} <= {"style"}  # markdown-it aligns columns with style
     # Shown as typed: every hostile text is there as visible text, character for character.
     typed = [*HOSTILE_TEXTS, *(field for action in HOSTILE_ACTIONS for field in action), HOSTILE_TEAM]
