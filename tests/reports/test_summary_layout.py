@@ -69,7 +69,7 @@ def test_the_chart_keeps_its_type_size_and_the_actions_their_margin(
     texts = ["Meer tijd", "Eerlijk zijn", "Samen leren", "Minder druk", "Luisteren"]
     table_id = played_with(app, client, texts, (("Sam", "Terugblik plannen", "1 maart"),), team="Team Inkoop")
     for width in (360, 1280):
-        context = chromium.new_context(viewport={"width": width, "height": 800})
+        context = chromium.new_context(viewport={"width": width, "height": 800}, locale="nl-NL")
         try:
             page = context.new_page()
             page.goto(served + "/login")
