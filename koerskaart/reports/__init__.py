@@ -9,8 +9,10 @@ if TYPE_CHECKING:
 
 
 def init_app(app: Flask) -> None:
+    from .pdf import quiet_render_libraries
     from .retention import retention_cli
     from .routes import bp
 
+    quiet_render_libraries()  # before anything renders: no answer text through their logs (rule 8)
     app.register_blueprint(bp)
     app.cli.add_command(retention_cli)

@@ -9,12 +9,16 @@ The spread measures are chosen so each one explains in one sentence:
 - scale cards: the average distance, in points, between two people at the table
   (0 = everyone gave the same answer, 4 = the table split between the two ends);
 - choice cards: the chance that two people at the table chose differently.
+
+The two are different measures, so the highlights rank each kind of card on its own
+(``ranked``), by the very number the summary shows beside it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 from itertools import combinations_with_replacement
 
 from ..engine import CardKind, CardRule, Result, RoundStatus
@@ -32,7 +36,6 @@ class CardAggregate:
     median: float | None = None
     modes: tuple[int, ...] = ()  # bucket indexes with the most answers
     spread: float | None = None  # in the card's own unit (points, or a chance 0..1)
-    divergence: float | None = None  # spread scaled to 0..1, to rank cards of all kinds
     texts: tuple[str, ...] = ()
 
     @property
@@ -88,43 +91,55 @@ def aggregate_card(
     top = max(exact)
     modes = tuple(i for i, c in enumerate(exact) if c == top)
     if card.kind is CardKind.CHOICE:
-        spread = chance_of_difference(exact)
-        # The most n people can differ over these options: spread as evenly as possible.
-        even = [result.n // len(exact) + (1 if i < result.n % len(exact) else 0) for i in range(len(exact))]
-        widest = chance_of_difference(even)
         return CardAggregate(
-            index,
-            card.kind,
-            status,
-            result.n,
-            counts,
-            None,
-            modes,
-            spread,
-            spread / widest if widest else 0.0,
+            index, card.kind, status, result.n, counts, None, modes, chance_of_difference(exact)
         )
-    spread = mean_pairwise_distance(exact)
-    # Half the table at each end is the widest split: its average distance.
-    widest = mean_pairwise_distance([result.n // 2, 0, 0, 0, result.n - result.n // 2])
     return CardAggregate(
-        index,
-        card.kind,
-        status,
-        result.n,
-        counts,
-        _median(exact),
-        modes,
-        spread,
-        spread / widest if widest else 0.0,
+        index, card.kind, status, result.n, counts, _median(exact), modes, mean_pairwise_distance(exact)
     )
 
 
-def ranked(
-    aggregates: Sequence[CardAggregate], most: int = 3
-) -> tuple[list[CardAggregate], list[CardAggregate]]:
-    """(where the table diverged most, where it agreed most), among cards with exact numbers."""
-    scored = [a for a in aggregates if a.divergence is not None]
-    by_divergence = sorted(scored, key=lambda a: (-(a.divergence or 0.0), a.index))
-    diverged = [a for a in by_divergence if (a.divergence or 0.0) > 0][:most]
-    agreed = [a for a in sorted(scored, key=lambda a: (a.divergence or 0.0, a.index)) if a not in diverged]
-    return diverged, agreed[:most]
+class Measure(StrEnum):
+    """What a card's spread measures, so what it can be ranked against."""
+
+    POINTS = "points"  # scale cards (1 to 5): the average distance between two people, in points (0 to 4)
+    CHANCE = "chance"  # choice cards: the chance that two people chose differently (0 to 1)
+
+
+MEASURED = {Measure.POINTS: (CardKind.STATEMENT, CardKind.FREQUENCY), Measure.CHANCE: (CardKind.CHOICE,)}
+
+
+@dataclass(frozen=True)
+class Ranking:
+    """The cards of one measure where the table differed most and agreed most, by their own spread."""
+
+    measure: Measure
+    ranked: int  # cards of this measure with exact numbers
+    differed: tuple[CardAggregate, ...]  # most spread first
+    agreed: tuple[CardAggregate, ...]  # least spread first
+
+
+def ranked(aggregates: Sequence[CardAggregate], most: int = 3) -> list[Ranking]:
+    """Per measure, among cards with exact numbers: where the table differed most and agreed most.
+
+    A scale card's 1,20 points and a choice card's 0,73 chance cannot be put in one order, so
+    each measure is ranked on its own. The top half of the cards (at most ``most``, ties kept
+    together) count as "differed" if anyone differed at all; "agreed" lists only cards with a
+    smaller spread than every "differed" one, so with two cards there is one of each.
+    """
+    rankings = []
+    for measure, kinds in MEASURED.items():
+        scored = [a for a in aggregates if a.kind in kinds and a.spread is not None]
+        if not scored:
+            continue
+        by_spread = sorted(scored, key=lambda a: (-(a.spread or 0.0), a.index))
+        room = min(most, (len(scored) + 1) // 2)
+        differed = [a for a in by_spread[:room] if (a.spread or 0.0) > 0]
+        if differed:  # a card tied with the last one listed is listed too
+            differed += [a for a in by_spread[room:most] if a.spread == differed[-1].spread]
+        floor = min((a.spread or 0.0 for a in differed), default=float("inf"))
+        calm = sorted(
+            (a for a in scored if (a.spread or 0.0) < floor), key=lambda a: (a.spread or 0.0, a.index)
+        )
+        rankings.append(Ranking(measure, len(scored), tuple(differed), tuple(calm[:most])))
+    return rankings

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import base64
+import textwrap
 from collections.abc import Sequence
-from xml.sax.saxutils import escape
+from xml.sax.saxutils import escape, quoteattr
 
 from markupsafe import Markup
 
-# Narrow and stacked (label and number on a line, the bar under it), so that on a 360 px
-# phone the chart shrinks little and its text stays readable; wider screens cap it in CSS.
-WIDTH = 360
+# Stacked (label and number on a line, the bar under it) and drawn at the width the chart has
+# on a 360 px phone (360 minus the page's and the card's padding), so there it is shown at
+# 1:1 and its type at FONT px; wider screens and the PDF cap it in CSS rather than enlarge it.
+WIDTH = 296
 FONT = 15
-LINE = 42  # characters of DejaVu Sans at FONT that fit across WIDTH, label and value together
+LINE = 36  # characters of DejaVu Sans at FONT (about 8 px each) that fit across WIDTH
+LABEL_LINES = 3  # a longer option ends in "…" here; the table beside the chart has it in full
+LEADING = 19  # from one label line's baseline to the next
 TEXT = 18  # from a row's top to the baseline of its label
 BAR = 14
 GAP = 12
@@ -25,8 +30,14 @@ EARLIER_BAR = 6
 BAND_SHARE = {"few": 0.15, "some": 0.5, "almost_all": 0.85}
 
 
-def _short(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: max(limit - 1, 1)].rstrip() + "…"
+def _lines(label: str, value: str) -> list[str]:
+    """The label in lines that leave room for the value beside the first; at most LABEL_LINES."""
+    width = max(LINE - len(value) - 2, 12)
+    lines = textwrap.wrap(label, width) or [""]
+    if len(lines) > LABEL_LINES:
+        lines = lines[:LABEL_LINES]
+        lines[-1] = lines[-1][: width - 1].rstrip() + "…"
+    return lines
 
 
 def _bar(count: int | str, n: int, band_names: dict[str, str]) -> tuple[float, str, str]:
@@ -48,31 +59,42 @@ def bar_chart(
 
     ``earlier`` (counts, n) of the team's previous table adds a thin grey bar under each bar.
     """
-    row_height = TEXT + 4 + BAR + (EARLIER_BAR + 3 if earlier else 0) + GAP
-    height = row_height * len(counts)
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart-svg" viewBox="0 0 {WIDTH} {height}" '
-        f'width="{WIDTH}" height="{height}" role="img" aria-label="{escape(title, {chr(34): "&quot;"})}" '
-        f'font-family="DejaVu Sans, Arial, sans-serif" font-size="{FONT}">',
-        f"<title>{escape(title)}</title>",
-    ]
+    rows: list[str] = []
+    y = 0
     for row, (label, count) in enumerate(zip(labels, counts, strict=False)):
-        y = row * row_height
-        bar_y = y + TEXT + 4
         share, value, colour = _bar(count, n, band_names)
-        parts.append(
-            f'<text x="0" y="{y + TEXT}" fill="{INK}">{escape(_short(label, LINE - len(value) - 2))}</text>'
+        lines = _lines(label, value)
+        bar_y = y + TEXT + LEADING * (len(lines) - 1) + 4
+        spans = "".join(
+            f'<tspan x="0" dy="{LEADING if i else 0}">{escape(line)}</tspan>' for i, line in enumerate(lines)
+        )
+        rows.append(
+            f'<text x="0" y="{y + TEXT}" fill="{INK}">{spans}</text>'
             f'<text x="{WIDTH}" y="{y + TEXT}" fill="{INK}" font-weight="bold" text-anchor="end">'
             f"{escape(value)}</text>"
             f'<rect x="0" y="{bar_y}" width="{WIDTH}" height="{BAR}" rx="3" fill="{TRACK}"/>'
             f'<rect x="0" y="{bar_y}" width="{round(WIDTH * share, 1)}" height="{BAR}" rx="3" '
             f'fill="{colour}"/>'
         )
+        y = bar_y + BAR + GAP
         if earlier is not None and row < len(earlier[0]):
             then_share, _value, _colour = _bar(earlier[0][row], earlier[1], band_names)
-            parts.append(
+            rows.append(
                 f'<rect x="0" y="{bar_y + BAR + 3}" width="{round(WIDTH * then_share, 1)}" '
                 f'height="{EARLIER_BAR}" rx="2" fill="{EARLIER}"/>'
             )
-    parts.append("</svg>")
-    return Markup("".join(parts))
+            y += EARLIER_BAR + 3
+    height = max(y - GAP, 0) + 2  # no gap under the last bar; 2 px so its rounded ends are not cut
+    head = (
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart-svg" viewBox="0 0 {WIDTH} {height}" '
+        f'width="{WIDTH}" height="{height}" role="img" aria-label={quoteattr(title)} '
+        f'font-family="DejaVu Sans, Arial, sans-serif" font-size="{FONT}">'
+        f"<title>{escape(title)}</title>"
+    )
+    return Markup(head + "".join(rows) + "</svg>")
+
+
+def as_image(svg: Markup, alt: str) -> Markup:
+    """The chart as an <img> with alt text: how a tagged PDF (PDF/UA) makes it a Figure."""
+    source = "data:image/svg+xml;base64," + base64.b64encode(str(svg).encode("utf-8")).decode("ascii")
+    return Markup(f'<img class="chart-img" src="{source}" alt={quoteattr(alt)}>')

@@ -101,9 +101,6 @@ def compare(summary: TeamSummary, table: Table, deck: Deck) -> TeamSummary:
             held_back.append(card.number)
             cards.append(card)
     summary.cards = cards
-    by_number = {card.number: card for card in cards}
-    summary.diverged = [by_number[card.number] for card in summary.diverged]
-    summary.agreed = [by_number[card.number] for card in summary.agreed]
     moved = sorted(
         (
             (card.number, card.earlier.median, card.aggregate.median)

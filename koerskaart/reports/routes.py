@@ -7,15 +7,17 @@ from typing import Any, cast
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from ..forms import ActionForm
 from ..i18n import band_names, lang
 from ..models import Table, User
 from . import services, sharing
-from .charts import bar_chart
+from .charts import as_image, bar_chart
 from .exports import to_csv, to_markdown
 from .forms import TeamLabelForm
+from .pdf import render_pdf
 from .summary import TeamSummary
 
 bp = Blueprint("reports", __name__)
@@ -53,20 +55,19 @@ def _summary_of(table: Table) -> TeamSummary:
     return summary
 
 
-def _context(table: Table, summary: TeamSummary, token: str | None = None) -> dict[str, Any]:
+def _context(
+    table: Table, summary: TeamSummary, token: str | None = None, for_pdf: bool = False
+) -> dict[str, Any]:
     bands = band_names()
-    charts = {
-        card.number: bar_chart(
-            card.labels,
-            card.aggregate.counts,
-            card.aggregate.n,
-            _("Answers to card %(number)s", number=card.number),
-            bands,
-            earlier=(card.earlier.counts, card.earlier.n) if card.earlier else None,
-        )
-        for card in summary.cards
-        if card.shown and card.aggregate.counts
-    }
+    charts = {}
+    for card in summary.cards:
+        if not (card.shown and card.aggregate.counts):
+            continue
+        title = _("Answers to card %(number)s", number=card.number)
+        earlier = (card.earlier.counts, card.earlier.n) if card.earlier else None
+        chart = bar_chart(card.labels, card.aggregate.counts, card.aggregate.n, title, bands, earlier=earlier)
+        # In the PDF an <img> with alt text, which WeasyPrint tags as a Figure (PDF/UA).
+        charts[card.number] = as_image(chart, title) if for_pdf else chart
     if token is None:
         downloads = {fmt: url_for("reports.summary_file", table_id=table.public_id, fmt=fmt) for fmt in FILES}
     else:
@@ -83,6 +84,7 @@ def _context(table: Table, summary: TeamSummary, token: str | None = None) -> di
 
 
 def _download(body: bytes | str, mimetype: str, name: str) -> Response:
+    # A bare mimetype: Werkzeug adds "; charset=utf-8" to text/* types itself.
     response = Response(body, mimetype=mimetype)
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     response.headers["Cache-Control"] = "private, no-store"
@@ -112,20 +114,17 @@ def _summary_response(
 
 
 def _pdf(table: Table, summary: TeamSummary) -> Response:
-    from weasyprint import HTML  # imported on use: it loads Pango, which the game never needs
-
-    html = render_template("reports/summary_print.html", **_context(table, summary))
-    pdf = HTML(string=html).write_pdf()
-    return _download(pdf, "application/pdf", _filename(summary, "pdf"))
+    html = render_template("reports/summary_print.html", **_context(table, summary, for_pdf=True))
+    return _download(render_pdf(html), "application/pdf", _filename(summary, "pdf"))
 
 
 def _csv(_table: Table, summary: TeamSummary) -> Response:
-    return _download(to_csv(summary, _, band_names()), "text/csv; charset=utf-8", _filename(summary, "csv"))
+    return _download(to_csv(summary, _, band_names()), "text/csv", _filename(summary, "csv"))
 
 
 def _markdown(_table: Table, summary: TeamSummary) -> Response:
-    body = to_markdown(summary, _, band_names())
-    return _download(body, "text/markdown; charset=utf-8", _filename(summary, "md"))
+    body = to_markdown(summary, _, ngettext, band_names())
+    return _download(body, "text/markdown", _filename(summary, "md"))
 
 
 # The downloads, by file extension: the same three for the facilitator and for a share link.

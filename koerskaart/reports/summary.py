@@ -8,7 +8,7 @@ from datetime import datetime
 from ..content import Deck
 from ..engine import CardKind, RoundStatus, TableState, TableStatus
 from ..engine.state import CLOSED
-from .aggregate import CardAggregate, aggregate_card, ranked
+from .aggregate import CardAggregate, Measure, aggregate_card, ranked
 
 
 @dataclass(frozen=True)
@@ -55,6 +55,16 @@ class Comparison:
 
 
 @dataclass(frozen=True)
+class Highlights:
+    """Where the team differed and agreed most on the cards of one measure (``aggregate.ranked``)."""
+
+    measure: Measure
+    ranked: int  # cards of this measure with exact numbers
+    differed: tuple[int, ...]  # card numbers, most spread first
+    agreed: tuple[int, ...]  # card numbers, least spread first
+
+
+@dataclass(frozen=True)
 class ActionItem:
     who: str
     what: str
@@ -70,8 +80,7 @@ class TeamSummary:
     players: int
     k: int
     cards: list[CardSummary] = field(default_factory=list)
-    diverged: list[CardSummary] = field(default_factory=list)
-    agreed: list[CardSummary] = field(default_factory=list)
+    highlights: list[Highlights] = field(default_factory=list)  # one per measure with ranked cards
     actions: list[ActionItem] = field(default_factory=list)
     texts_kept: bool = False
     team_label: str | None = None
@@ -148,9 +157,14 @@ def build_summary(
                 groups=(groups or {}).get(index) if aggregate.status is RoundStatus.REVEALED else None,
             )
         )
-    by_index = {card.aggregate.index: card for card in summary.cards}
-    diverged, agreed = ranked([card.aggregate for card in summary.cards])
-    summary.diverged = [by_index[a.index] for a in diverged]
-    summary.agreed = [by_index[a.index] for a in agreed]
+    summary.highlights = [
+        Highlights(
+            ranking.measure,
+            ranking.ranked,
+            tuple(a.index + 1 for a in ranking.differed),
+            tuple(a.index + 1 for a in ranking.agreed),
+        )
+        for ranking in ranked([card.aggregate for card in summary.cards])
+    ]
     summary.actions = [ActionItem(a.who, a.what, a.due) for a in state.actions]
     return summary

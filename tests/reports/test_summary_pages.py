@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
 from flask import Flask
@@ -126,3 +127,42 @@ def test_the_summary_sets_managers_and_employees_side_by_side(
     csv_text = facilitator_client.get(f"/tables/{table_id}/summary.csv").data.decode("utf-8-sig")
     first = csv_text.splitlines()[1].split(";")
     assert first[8:10] == ["0", "1"]  # "strongly disagree": no manager, one employee
+
+
+def _section(html: str, testid: str) -> str:
+    found = re.search(
+        rf'<div class="summary-measure" data-testid="{testid}">(.*?)</div>\s*</div>\s*</div>', html, re.S
+    )
+    assert found, testid
+    return found.group(1)
+
+
+def test_the_highlights_rank_each_kind_of_spread_apart_and_say_what_they_show(
+    app: Flask, facilitator_client: FlaskClient
+) -> None:
+    """A choice card's chance and a 1-5 card's points are two measures: never one list."""
+    table_id = played_table(app, facilitator_client)
+    html = facilitator_client.get(f"/tables/{table_id}/summary").get_data(as_text=True)
+    points, chance = _section(html, "summary-measure-points"), _section(html, "summary-measure-chance")
+    assert "Kaarten met een schaal van 1 tot 5" in points and "1. In ons team" in points
+    assert "(spreiding 2,40)" in points and "Wat helpt het meest?" not in points
+    assert "gemiddelde verschil tussen twee mensen aan tafel, in punten" in points
+    assert "Keuzekaarten" in chance and "2. Wat helpt het meest?" in chance and "(spreiding 0,40)" in chance
+    assert "de kans dat twee mensen aan tafel iets anders kozen" in chance
+    # One card of each kind: the page says why "agreed most" lists nothing, instead of leaving it out.
+    for section in (points, chance):
+        assert (
+            "Waar het team het meest eens was" in section and 'data-testid="summary-agreed-none"' in section
+        )
+    markdown = facilitator_client.get(f"/tables/{table_id}/summary.md").get_data(as_text=True)
+    assert "### Keuzekaarten" in markdown and "- 2\\. Wat helpt het meest? (spreiding 0,40)" in markdown
+
+
+def test_a_summary_without_exact_numbers_says_why_nothing_is_ranked(
+    app: Flask, facilitator_client: FlaskClient
+) -> None:
+    response = facilitator_client.post("/tables", data={"deck": "proefdeck", "nickname": "Fac"})
+    table_id = response.headers["Location"].rsplit("/", 1)[-1]
+    Player(app, facilitator_client, table_id).send("start_game")
+    html = facilitator_client.get(f"/tables/{table_id}/summary").get_data(as_text=True)
+    assert 'data-testid="summary-highlights-none"' in html and "worden niet gerangschikt" in html
