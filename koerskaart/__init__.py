@@ -58,6 +58,7 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]
 
     _quiet_logs()
+    app.log_exception = _log_exception.__get__(app)  # type: ignore[method-assign]
     db.init_app(app)
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
@@ -114,6 +115,22 @@ def _error_pages(app: Flask) -> None:
 
     for code in (400, 404, 429, 500):
         app.register_error_handler(code, page(code))
+
+
+def _log_exception(app: Flask, exc_info: Any) -> None:
+    """A server error, logged by endpoint, type and frames (rule 8).
+
+    Flask's own line names the path, which can carry a share token or a table id, and the
+    exception's message can quote what a player typed; the frames say where it failed.
+    """
+    import traceback
+
+    from flask import request
+
+    exc_type, _exc, tb = exc_info
+    frames = "".join(traceback.format_tb(tb))
+    name = exc_type.__name__ if exc_type is not None else "error"
+    app.logger.error("Exception on %s [%s]: %s\n%s", request.endpoint, request.method, name, frames)
 
 
 def _quiet_logs() -> None:
