@@ -105,7 +105,7 @@ def ui_strings() -> dict[str, str]:
         "too_few_announce": gettext("The round is closed with too few answers. No result is shown."),
         "sensitive_note": gettext(
             "A sensitive card: to protect anonymity it shows no exact numbers, only "
-            "“none or a few”, “part of the table” and “almost everyone”."
+            "“none or a few”, “part of the table” and “most or all”."
         ),
         "open_answers": gettext("The answers, in random order"),
         "texts_not_kept": gettext("%(n)s answers; the texts were not kept."),
