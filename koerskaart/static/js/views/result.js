@@ -63,7 +63,7 @@ export function renderResult(card, result, opts) {
     const fill = h("span", { class: "bar__fill" + (isApprox ? " is-approx" : "") });
     const item = h(
       "li",
-      { class: "bar" + (uniqueTop && count === top ? " is-top" : "") },
+      { class: "bar" + (isApprox ? " is-band" : "") + (uniqueTop && count === top ? " is-top" : "") },
       h("span", { class: "bar__label", text: label }),
       h("span", { class: "visually-hidden", text: ": " }),
       h("span", {
