@@ -154,6 +154,8 @@ class Server:
             "KOERSKAART_ASYNC_MODE": args.mode,
             "KOERSKAART_DECK_DIRS": str(args.app_root / "tests" / "data"),
             "KOERSKAART_JOIN_RATE_LIMIT": "100000 per minute",
+            "KOERSKAART_TABLE_START_RATE_LIMIT": "100000 per minute",
+            "KOERSKAART_TABLE_START_SESSION_RATE_LIMIT": "100000 per minute",
             "KOERSKAART_TABLE_CAPACITY": str(max(12, args.players)),
             "SECRET_KEY": self.secret_key,
             "PYTHONUNBUFFERED": "1",
@@ -238,16 +240,11 @@ def _csrf(http: Any, url: str) -> str:
     return match.group(1) or match.group(2)
 
 
-def _screen_key(server: Server, session_cookie: str, table_id: str) -> str | None:
-    """The host's Flask session is signed, not encrypted: read screen:<table> with the SECRET_KEY."""
-    from flask import Flask
-    from flask.sessions import SecureCookieSessionInterface
-
-    app = Flask("burst")
-    app.secret_key = server.secret_key
-    serializer = SecureCookieSessionInterface().get_signing_serializer(app)
-    assert serializer is not None
-    return serializer.loads(session_cookie).get(f"screen:{table_id}")
+def _screen_key(server: Server, http: Any, table_id: str) -> str | None:
+    """The key from the screen link on the host's table page, as the host's browser finds it."""
+    page = http.get(f"{server.url}/t/{table_id}", timeout=30).text
+    found = re.search(rf"/t/{re.escape(table_id)}/screen#([\w-]+)", page)
+    return found.group(1) if found else None
 
 
 def _host_table(server: Server, index: int, screens: bool) -> TableInfo:
@@ -264,7 +261,7 @@ def _host_table(server: Server, index: int, screens: bool) -> TableInfo:
     info = TableInfo(table_id)
     info.seats.append(SeatInfo(table_id, 0, cookie=f"kk_seat_{table_id}={token}"))
     if screens:
-        info.screen_key = _screen_key(server, http.cookies.get("session"), table_id)
+        info.screen_key = _screen_key(server, http, table_id)
     # The join code only travels in table_joined: ask once with a short-lived socket.
     got: dict[str, Any] = {}
     client = socketio.Client(reconnection=False)

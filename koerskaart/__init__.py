@@ -67,7 +67,7 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
     csrf.init_app(app)
     limiter.init_app(app)
 
-    from . import auth, models, play, reports  # noqa: F401  (models: registers the tables)
+    from . import auth, headers, models, play, reports  # noqa: F401  (models: registers the tables)
     from .content import load_bundled
     from .live import decks
     from .live.drops import client_manager
@@ -77,6 +77,7 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
     play.init_app(app)  # joining and playing: pages and the /play namespace
     auth.init_app(app)  # Flask-Login, the account pages and `flask users`
     reports.init_app(app)  # team summaries, share links and `flask retention`
+    headers.init_app(app)  # CSP, no framing, no sniffing, no caching of pages (koerskaart/headers.py)
 
     queue = client_manager(app.config["REDIS_URL"])  # Redis, with a room-wide disconnect
     socketio.init_app(
@@ -120,3 +121,4 @@ def _quiet_logs() -> None:
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
     logging.getLogger("engineio").setLevel(logging.WARNING)
     logging.getLogger("socketio").setLevel(logging.WARNING)
+    logging.getLogger("flask-limiter").setLevel(logging.WARNING)  # its "exceeded" line names the address

@@ -82,6 +82,18 @@ class Config:
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
     JOIN_RATE_LIMIT = os.environ.get("KOERSKAART_JOIN_RATE_LIMIT", "20 per minute")
+    # Table starts: per address (a venue's wifi is one address for every facilitator there),
+    # and per browser session. A facilitator starting a handful of tables meets neither.
+    TABLE_START_RATE_LIMIT = os.environ.get(
+        "KOERSKAART_TABLE_START_RATE_LIMIT", "30 per minute; 200 per hour"
+    )
+    TABLE_START_SESSION_RATE_LIMIT = os.environ.get(
+        "KOERSKAART_TABLE_START_SESSION_RATE_LIMIT", "10 per minute; 40 per hour"
+    )
+
+    # Who may show the table screen in a frame (CSP frame-ancestors sources, space-separated,
+    # e.g. "https://intranet.example.org"); empty: no one. Every other page is never framed.
+    SCREEN_FRAME_ANCESTORS = os.environ.get("KOERSKAART_SCREEN_FRAME_ANCESTORS", "").split()
 
 
 class TestingConfig(Config):

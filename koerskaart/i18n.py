@@ -1,10 +1,12 @@
 """The interface language, and the words every feature shows for the fixed scales and bands.
 
-Dutch is the default; a visitor switches with the language links, which set a cookie.
+A visitor's choice with the language links (a cookie) wins; until they choose, the browser's
+Accept-Language decides between Dutch and English, and Dutch is the default.
 """
 
 from __future__ import annotations
 
+from babel import negotiate_locale
 from flask import current_app, request
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -14,11 +16,14 @@ DEFAULT = "nl"
 
 
 def select_locale() -> str:
-    """Dutch unless the visitor chose English with the language switch."""
+    """The language the visitor chose, else the best of the browser's languages, else Dutch."""
+    languages = current_app.config["LANGUAGES"]
     chosen = request.cookies.get(LANG_COOKIE)
-    if chosen is not None and chosen in current_app.config["LANGUAGES"]:
+    if chosen is not None and chosen in languages:
         return chosen
-    return DEFAULT
+    # Babel, not werkzeug's best_match: that one prefers an exact "nl;q=0.5" to "en-GB" at q=1.
+    wanted = [tag.lower() for tag, quality in request.accept_languages if quality > 0]
+    return negotiate_locale(wanted, languages, sep="-", aliases={}) or DEFAULT
 
 
 def lang() -> str:

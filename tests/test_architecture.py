@@ -16,7 +16,7 @@ ROOT = "koerskaart"
 
 # Shared modules at the top of the package, usable by every layer above them.
 BASE = {"clock", "security", "config", "extensions", "heap"}
-SHARED = BASE | {"i18n", "forms", "qr"}
+SHARED = BASE | {"i18n", "forms", "qr", "headers"}
 CORE = {"engine", "content", "models", "live", "cli"} | SHARED
 FEATURES = {"play", "auth", "reports", "conference", "studio", "analytics"}
 
@@ -33,6 +33,7 @@ ALLOWED: dict[str, set[str]] = {
     "i18n": set(),
     "forms": set(),
     "qr": set(),
+    "headers": set(),
     "models": {"engine", "clock", "security", "extensions"},
     "live": {"engine", "content", "models"} | SHARED,
     "cli": {"content", "live"} | SHARED,

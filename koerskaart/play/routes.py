@@ -24,10 +24,11 @@ from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  #
 
 from ..content import Deck
 from ..extensions import limiter
+from ..headers import embeddable
 from ..i18n import LANG_COOKIE, lang, scale_labels
 from ..live import decks, service
 from ..live.delivery import publish
-from ..security import local_path
+from ..security import local_path, new_token
 from .forms import JoinForm, StartTableForm
 from .sockets import seat_cookie_name
 from .ui_strings import ui_strings
@@ -35,6 +36,12 @@ from .ui_strings import ui_strings
 bp = Blueprint("play", __name__)
 # The original KoersKaart first; other decks after these, by title.
 FEATURED = ("sociale-veiligheid", "tegenspraak", "kompas-publiek-leiderschap")
+# The session cookie keeps the screen keys of this many tables its browser started, the newest;
+# an older table's page no longer offers its screen link (the screen itself keeps working).
+# About 80 bytes each, so the cookie stays far below the browsers' 4 KB whatever is started.
+SCREEN_KEYS_KEPT = 10
+SCREENS = "screens"  # session: [[table public id, screen key], ...], oldest first
+LIMIT_ID = "limit_id"  # session: a random name for this browser session in the rate limiter
 
 
 def ordered_decks() -> list[Deck]:
@@ -103,6 +110,29 @@ def _seat_response(table_public_id: str, token: str) -> BaseResponse:
     return response
 
 
+def _remember_screen_key(table_id: str, screen_key: str) -> None:
+    kept = [pair for pair in session.get(SCREENS, []) if pair[0] != table_id]
+    session[SCREENS] = [*kept, [table_id, screen_key]][-SCREEN_KEYS_KEPT:]
+    # Cookies from before the cap held one "screen:<id>" entry per table: drop them.
+    for name in [name for name in session if name.startswith("screen:")]:
+        session.pop(name)
+
+
+def _screen_key(table_id: str) -> str | None:
+    for kept_id, screen_key in session.get(SCREENS, []):
+        if kept_id == table_id:
+            return str(screen_key)
+    legacy = session.get(f"screen:{table_id}")  # a cookie from before the cap
+    return legacy if isinstance(legacy, str) else None
+
+
+def _session_limit_key() -> str:
+    """This browser session's name in the table-start limit (the address limit catches cookie droppers)."""
+    if not isinstance(session.get(LIMIT_ID), str):
+        session[LIMIT_ID] = new_token()
+    return "session:" + str(session[LIMIT_ID])
+
+
 @bp.get("/")
 def home() -> str:
     language = lang()
@@ -115,6 +145,8 @@ def home() -> str:
 
 
 @bp.post("/tables")
+@limiter.limit(lambda: current_app.config["TABLE_START_RATE_LIMIT"])  # per address
+@limiter.limit(lambda: current_app.config["TABLE_START_SESSION_RATE_LIMIT"], key_func=_session_limit_key)
 def start_table() -> BaseResponse | tuple[str, int]:
     form = _start_form()
     if not form.validate_on_submit():
@@ -135,7 +167,7 @@ def start_table() -> BaseResponse | tuple[str, int]:
         team_label=form.team.data,
     )
     # Only the creator ever sees the screen key; the session cookie is signed and theirs.
-    session[f"screen:{table.public_id}"] = screen_key
+    _remember_screen_key(table.public_id, screen_key)
     return _seat_response(table.public_id, token)
 
 
@@ -183,12 +215,13 @@ def table(table_id: str) -> BaseResponse | str:
     if seat is None:
         flash(_("You are not seated at this table. Join with the table code."), "info")
         return redirect(url_for("play.join"))
-    screen_key = session.get(f"screen:{table_id}")
+    screen_key = _screen_key(table_id)
     screen_url = url_for("play.screen", table_id=table_id) + "#" + screen_key if screen_key else None
     return _table_page(table_id, "play/table.html", screen_url=screen_url)
 
 
 @bp.get("/t/<table_id>/screen")
+@embeddable  # only if SCREEN_FRAME_ANCESTORS names who may frame it
 def screen(table_id: str) -> str:
     return _table_page(table_id, "play/screen.html")
 

@@ -152,7 +152,7 @@ def test_sockets_without_a_seat_are_refused(app: Flask) -> None:
 def test_the_table_screen_listens_but_cannot_act(app: Flask) -> None:
     host = start_table(app)
     with host.http.session_transaction() as session:
-        key = session[f"screen:{host.table_id}"]
+        key = dict(session["screens"])[host.table_id]  # [[table id, screen key], ...]
     screen = socketio.test_client(
         app, namespace="/play", auth={"table": host.table_id, "as": "screen", "key": key}
     )

@@ -27,4 +27,14 @@
     // keep the code out of the address bar once it is in the form
     history.replaceState(null, "", location.pathname + location.search);
   }
+
+  // Switching language keeps the code: the link carries it in its fragment, which the browser
+  // keeps across the switch's redirect (and which never reaches the server), so this page
+  // fills the field again in the other language.
+  document.querySelectorAll("a[data-keep-hash]").forEach((link) => {
+    link.addEventListener("click", () => {
+      const code = clean(input.value);
+      link.href = link.href.split("#")[0] + (code ? "#" + encodeURIComponent(code) : "");
+    });
+  });
 })();
