@@ -42,6 +42,7 @@ function fitType() {
 /**
  * Split a list's items into pages that end above the window's bottom edge, keeping the room its
  * section needs below it. Items of one grid row stretch to one height, so a row never splits.
+ * An item taller than a page on its own is cut off at the edge (.is-cut) rather than scrolled.
  */
 function paginate(list) {
   const items = Array.from(list.children);
@@ -56,6 +57,11 @@ function paginate(list) {
     for (const item of rest) {
       if (page.length && item.getBoundingClientRect().bottom > limit) break;
       page.push(item);
+    }
+    const [first] = page;
+    if (page.length === 1 && first.getBoundingClientRect().bottom > limit) {
+      first.style.maxHeight = `${Math.max(0, limit - first.getBoundingClientRect().top)}px`;
+      first.classList.add("is-cut");
     }
     pages.push(page);
     page.forEach((item) => (item.hidden = true)); // the rest moves up for the next page
@@ -109,7 +115,13 @@ export class ScreenFit {
   }
 
   reset() {
-    for (const { list } of this.paged) Array.from(list.children).forEach((item) => (item.hidden = false));
+    for (const { list } of this.paged) {
+      for (const item of Array.from(list.children)) {
+        item.hidden = false;
+        item.style.maxHeight = "";
+        item.classList.remove("is-cut");
+      }
+    }
     this.paged = [];
     this.count = 1;
     document.body.classList.remove("has-pages");
