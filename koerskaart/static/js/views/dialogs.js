@@ -1,5 +1,5 @@
-/* KoersKaart: the phone's modal questions (<dialog>, so they work the same everywhere):
-   a yes/no confirmation (remove a player, leave) and the host's "end the game" dialog. */
+/* KoersKaart: the phone's modal questions (<dialog>, so they work the same everywhere): a yes/no
+   confirmation (remove a player, leave, skip a card with answers) and the host's "end the game" dialog. */
 
 import { $ } from "../lib/dom.js";
 
