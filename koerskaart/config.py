@@ -55,6 +55,7 @@ class Config:
     ASYNC_MODE = async_mode()
 
     BABEL_DEFAULT_LOCALE = "nl"
+    BABEL_DEFAULT_TIMEZONE = "Europe/Amsterdam"  # times on pages (Je tafels) in the users' own time
     # Absolute: Flask-Babel resolves a relative path against the package, not the project.
     BABEL_TRANSLATION_DIRECTORIES = str(ROOT / "translations")
     LANGUAGES = ("nl", "en")

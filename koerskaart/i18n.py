@@ -53,4 +53,4 @@ def scale_labels() -> dict[str, list[str]]:
 
 def band_names() -> dict[str, str]:
     """What a sensitive card shows instead of exact counts (PRODUCT.md rule 7)."""
-    return {"few": _("none or a few"), "some": _("part of the table"), "almost_all": _("almost everyone")}
+    return {"few": _("none or a few"), "some": _("part of the table"), "almost_all": _("most or all")}

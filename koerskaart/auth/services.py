@@ -233,6 +233,7 @@ class TableEntry:
     created_at: datetime
     status: TableStatus
     players: int
+    team_label: str | None  # what tells one team's table from another's started the same day
 
     @property
     def ended(self) -> bool:
@@ -243,7 +244,14 @@ def owned_tables(user: User, language: str) -> list[TableEntry]:
     """The tables this user started while logged in, newest first."""
     players = select(Seat.table_id, func.count(Seat.id).label("players")).group_by(Seat.table_id).subquery()
     query = (
-        select(Table.public_id, Table.deck_slug, Table.created_at, Table.status, players.c.players)
+        select(
+            Table.public_id,
+            Table.deck_slug,
+            Table.created_at,
+            Table.status,
+            players.c.players,
+            Table.team_label,
+        )
         .outerjoin(players, players.c.table_id == Table.id)
         .where(Table.owner_id == user.id)
         .order_by(Table.created_at.desc(), Table.id.desc())
@@ -255,6 +263,7 @@ def owned_tables(user: User, language: str) -> list[TableEntry]:
             row.created_at,
             TableStatus(row.status),
             row.players or 0,
+            row.team_label,
         )
         for row in db.session.execute(query)
     ]

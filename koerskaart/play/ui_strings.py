@@ -70,7 +70,7 @@ def ui_strings() -> dict[str, str]:
         "removed_player": gettext("%(name)s has been removed."),
         # lobby
         "discussion_only": gettext(
-            "You are fewer than %(k)s: you can talk the cards through, but results are never shown."
+            "With fewer than %(k)s players you can talk the cards through, but no results are shown."
         ),
         "discussion_only_playing": gettext(
             "Fewer than %(k)s people are at the table: answers are never shown as a result."
@@ -99,13 +99,23 @@ def ui_strings() -> dict[str, str]:
         "open_hint": gettext("Your text is shown to the table without your name, in random order."),
         # reveal
         "result_revealed": gettext("Result revealed"),
+        # the reveal announced with its result; sensitive cards name bands only, never counts
+        "reveal_top": gettext("Result revealed: chosen most often: %(answers)s (%(count)s of %(n)s)."),
+        "reveal_top_tie": gettext(
+            "Result revealed: chosen most often: %(answers)s (%(count)s each, of %(n)s)."
+        ),
+        "reveal_band": gettext("Result revealed, without exact numbers: %(answers)s: %(band)s."),
+        "reveal_all_few": gettext(
+            "Result revealed, without exact numbers: every answer was chosen by none or a few."
+        ),
+        "reveal_open": gettext("Result revealed: %(n)s answers, in random order."),
         "result_heading": gettext("Result"),
         "based_on": gettext("Based on %(n)s answers"),
         "too_few": gettext("Fewer than %(k)s answers: no result is shown."),
         "too_few_announce": gettext("The round is closed with too few answers. No result is shown."),
         "sensitive_note": gettext(
             "A sensitive card: to protect anonymity it shows no exact numbers, only "
-            "“none or a few”, “part of the table” and “almost everyone”."
+            "“none or a few”, “part of the table” and “most or all”."
         ),
         "open_answers": gettext("The answers, in random order"),
         "texts_not_kept": gettext("%(n)s answers; the texts were not kept."),
@@ -125,6 +135,14 @@ def ui_strings() -> dict[str, str]:
         # host
         "reveal_needs": gettext("A result can be shown from %(k)s answers."),
         "next_needs": gettext("Reveal or skip this card first: answers have been given."),
+        "no_result_here": gettext(
+            "No result here: it needs %(k)s answers. Talk the card through and move on."
+        ),
+        "skip_card": gettext("Skip the card"),
+        "confirm_skip_one": gettext("Skip this card? The answer given so far is deleted and never shown."),
+        "confirm_skip_other": gettext(
+            "Skip this card? The %(n)s answers given so far are deleted and never shown."
+        ),
         "pause": gettext("Pause"),
         "resume": gettext("Resume"),
         "paused_announce": gettext("The game is paused."),
@@ -136,6 +154,8 @@ def ui_strings() -> dict[str, str]:
         "confirm_leave": gettext("Leave this table? You cannot come back to the same seat."),
         # end
         "ended_announce": gettext("The game has ended."),
+        # the table screen's pages, when a list does not fit
+        "page_of": gettext("Page %(n)s of %(total)s"),
     }
     strings.update(band_names())  # "few", "some", "almost_all": the bands of sensitive cards
     strings.update(error_strings())

@@ -330,26 +330,58 @@ describe("host controls", () => {
     assert.equal(hostControls(state, { type: "open" }).revealNeeds, 4);
   });
 
-  test("going back needs the answers revealed or skipped first", () => {
+  test("going back needs the answers revealed or skipped first; card 1 has no Back", () => {
     const answered = hostControls(hostOn(snapshot({ card_index: 2, round: { answered: 1 } })), STATEMENT);
+    assert.equal(answered.showBack, true);
     assert.equal(answered.canGoBack, false);
-    assert.equal(answered.needsRevealBeforeNext, true);
     const none = hostControls(hostOn(snapshot({ card_index: 2, round: { answered: 0 } })), STATEMENT);
     assert.equal(none.canGoBack, true);
-    assert.equal(none.needsRevealBeforeNext, false);
-    const first = hostControls(hostOn(snapshot({ card_index: 0, round: { answered: 1 } })), STATEMENT);
-    assert.equal(first.canGoBack, false);
-    assert.equal(first.needsRevealBeforeNext, false, "nothing to go back to on the first card");
+    const first = hostControls(hostOn(snapshot({ card_index: 0, round: { answered: 0 } })), STATEMENT);
+    assert.equal(first.showBack, false, "nothing to go back to on the first card");
   });
 
-  test("a paused table allows nothing; the last card offers finishing", () => {
-    const paused = hostControls(hostOn(snapshot({ paused: true, round: { answered: 4 } })), STATEMENT);
-    assert.deepEqual(
-      [paused.canReveal, paused.canSkip, paused.canNext, paused.canGoBack, paused.paused],
-      [false, false, false, false, true]
-    );
+  test("moving on: skip drops answers (and asks first), next when there are none, finish on the last card", () => {
+    const answered = hostControls(hostOn(snapshot({ card_index: 1, round: { answered: 2 } })), STATEMENT);
+    assert.deepEqual([answered.forward, answered.confirmSkip, answered.answered], ["skip", true, 2]);
+    // a fresh card, or a skipped card the host went back to (it reopens empty): nothing to throw away
+    const empty = hostControls(hostOn(snapshot({ card_index: 1, round: { answered: 0 } })), STATEMENT);
+    assert.deepEqual([empty.forward, empty.confirmSkip, empty.showReveal], ["next", false, true]);
+    const revealed = hostControls(hostOn(snapshot({ card_index: 1, round: { status: "revealed" } })), STATEMENT);
+    assert.deepEqual([revealed.forward, revealed.showReveal, revealed.canGoBack], ["next", false, true]);
     const last = hostControls(hostOn(snapshot({ card_index: 4, round: { status: "discussed" } })), { type: "action" });
-    assert.equal(last.open, false);
-    assert.equal(last.last, true);
+    assert.deepEqual([last.open, last.last, last.forward], [false, true, "finish"]);
+    const lastOpen = hostControls(hostOn(snapshot({ card_index: 4, round: { answered: 0 } })), STATEMENT);
+    assert.equal(lastOpen.forward, "finish");
+  });
+
+  test("a card that can show no result at this table offers no reveal and says why", () => {
+    const two = snapshot({
+      discussion_only: true,
+      seats: [
+        { id: HOST, nickname: "Anne", is_host: true },
+        { id: ME, nickname: "Bo", is_host: false },
+      ],
+      round: { answered: 1, total: 2 },
+    });
+    const controls = hostControls(hostOn(two), STATEMENT);
+    assert.deepEqual(
+      [controls.showReveal, controls.revealNeeds, controls.noResultNeeds, controls.forward, controls.confirmSkip],
+      [false, null, 3, "skip", false]
+    );
+    // four seats: a sensitive card (k + 1 = 4) can reveal, an open card with k_text 5 cannot
+    const four = hostOn(snapshot({ k_text: 5, round: { answered: 0 } }));
+    assert.equal(hostControls(four, { ...STATEMENT, sensitive: true }).showReveal, true);
+    assert.deepEqual(
+      [hostControls(four, { type: "open" }).showReveal, hostControls(four, { type: "open" }).noResultNeeds],
+      [false, 5]
+    );
+  });
+
+  test("a paused table allows nothing", () => {
+    const paused = hostControls(hostOn(snapshot({ card_index: 1, paused: true, round: { answered: 4 } })), STATEMENT);
+    assert.deepEqual(
+      [paused.canReveal, paused.canForward, paused.canGoBack, paused.paused],
+      [false, false, false, true]
+    );
   });
 });

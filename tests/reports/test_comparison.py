@@ -76,7 +76,7 @@ def test_the_next_table_of_a_team_shows_the_previous_one_beside_it(app: Flask, f
     assert 'data-testid="comparison-moved"' in html and "2,0 then, 4,0 now" not in html  # Dutch by default
     assert "mediaan 2,0 toen, 4,0 nu" in html
     # The sensitive card compares bands, never exact numbers.
-    assert f'data-testid="summary-earlier-{SENSITIVE + 1}-3">bijna iedereen<' in html
+    assert f'data-testid="summary-earlier-{SENSITIVE + 1}-3">de meesten of iedereen<' in html
     assert 'data-testid="comparison-held-back"' not in html
 
     csv = fac.get(f"/tables/{second}/summary.csv").get_data().decode("utf-8-sig").splitlines()

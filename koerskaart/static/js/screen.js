@@ -22,6 +22,7 @@ import { qrBox, renderDiscussionOnly, renderJoinCode, shortUrl } from "./views/l
 import { renderCount, renderNames } from "./views/people.js";
 import { renderEnded } from "./views/recap.js";
 import { renderResultSection } from "./views/result.js";
+import { ScreenFit } from "./views/screen-fit.js";
 
 const data = readData();
 const S = data.strings;
@@ -31,10 +32,21 @@ const key = decodeURIComponent(location.hash.replace(/^#/, ""));
 
 let state = initialState();
 let builtKey = null;
+let shownKey = null; // the view and card last fitted: a new one starts at its first page
 const countdown = new Countdown($("timer"), S);
 const showQr = qrBox($("join-qr"), { hideWhenMissing: false });
+const fit = new ScreenFit(S);
 
 keepHashOnLinks();
+let resizing = false;
+window.addEventListener("resize", () => {
+  if (resizing || !state.table) return;
+  resizing = true;
+  window.requestAnimationFrame(() => {
+    resizing = false;
+    fit.update({ fresh: false });
+  });
+});
 
 function refused(message) {
   hideConn();
@@ -69,6 +81,7 @@ if (!key) {
       if (next === state) return;
       state = next;
       renderAnswerStatus(answerProgress(state, deck.cards[state.table.card_index]), S);
+      fit.update({ fresh: false });
     });
     keepAwake();
     document.addEventListener("visibilitychange", keepAwake);
@@ -79,7 +92,11 @@ function apply(next) {
   const prev = state.table;
   state = next;
   render();
-  announceScreenChanges(prev, state.table, S);
+  const table = state.table;
+  const key = `${table.status}:${table.card_index}:${currentRound(table) ? currentRound(table).status : ""}`;
+  fit.update({ fresh: key !== shownKey });
+  shownKey = key;
+  announceScreenChanges(prev, table, deck, opts);
 }
 
 function render() {

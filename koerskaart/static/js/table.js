@@ -19,7 +19,7 @@ import {
   isHost,
   submitAnswer,
 } from "./lib/client-state.js";
-import { announcePhoneChanges } from "./views/announcements.js";
+import { announcePhoneChanges, closedNow } from "./views/announcements.js";
 import { buildAnswerForm, setFeedback, updateAnswerForm } from "./views/answer-form.js";
 import { bindActionForm, renderActions } from "./views/actions.js";
 import { renderAnswerStatus, renderCardHead, renderDiscussion } from "./views/card.js";
@@ -57,8 +57,8 @@ function start() {
     const prev = state.table;
     const joined = applyJoined(state, msg);
     state = joined.state;
-    render();
-    announcePhoneChanges(prev, state.table, deck, S);
+    render(prev);
+    announcePhoneChanges(prev, state.table, deck, opts);
     if (!joined.effect) return;
     if (joined.effect.kind === "send") {
       transmit(joined.effect);
@@ -72,8 +72,8 @@ function start() {
     if (finished || !snap) return;
     const prev = state.table;
     state = applySnapshot(state, snap);
-    render();
-    announcePhoneChanges(prev, snap, deck, S);
+    render(prev);
+    announcePhoneChanges(prev, snap, deck, opts);
   });
 
   transport.on("answer_count_changed", (msg) => {
@@ -92,7 +92,12 @@ function start() {
     command(event.currentTarget, "start_game", {}, $("lobby-error"));
   });
   bindActionForm(command, S);
-  bindHostControls(command, () => state.table);
+  bindHostControls(command, {
+    getTable: () => state.table,
+    getControls: () => (state.table && state.table.status === "playing" ? hostControls(state, currentCard()) : null),
+    confirm: confirmDialog,
+    strings: S,
+  });
   bindEndDialog(command);
   $("leave-table").addEventListener("click", async (event) => {
     const ok = await confirmDialog(S.confirm_leave);
@@ -121,20 +126,31 @@ function currentCard() {
   return state.table ? deck.cards[state.table.card_index] : null;
 }
 
+const busy = new WeakSet(); // buttons whose command is on its way: a second press does nothing
+
 /** Send one command from a button; errors go to errorEl. Resolves to the ack. */
 async function command(btn, event, payload, errorEl) {
-  if (btn && !isAvailable(btn)) return { ok: false };
+  if (btn && (!isAvailable(btn) || busy.has(btn))) return { ok: false };
   if (errorEl) errorEl.textContent = "";
-  if (btn) btn.disabled = true;
+  // not `disabled`: that would drop the keyboard focus to <body>
+  if (btn) busy.add(btn);
   const res = await transport.request(event, payload);
-  if (btn) btn.disabled = false;
+  if (btn) busy.delete(btn);
   if (!res.ok && errorEl) errorEl.textContent = errorText(S, res.error);
   return res;
 }
 
 // --- rendering --------------------------------------------------------------------------------
 
-function render() {
+/** Focus is gone (its element was removed or hidden), or sits where it no longer means anything. */
+function focusLost(...within) {
+  const active = document.activeElement;
+  if (!active || active === document.body || !active.isConnected || active.closest("[hidden]")) return true;
+  return within.some((id) => $(id).contains(active));
+}
+
+/** prev: the snapshot before this one (null on the first), to tell what changed. */
+function render(prev) {
   const table = state.table;
   if (finished || !table) return;
   const host = isHost(state);
@@ -151,12 +167,27 @@ function render() {
   } else if (playing) {
     renderCard(host);
     showView("card");
-    keepFocus($("card-prompt"));
+    const newCard = prev && (prev.status !== "playing" || prev.card_index !== table.card_index);
+    if (newCard) window.scrollTo(0, 0);
+    if (newCard && focusLost("hostbar")) {
+      $("card-prompt").focus({ preventScroll: true }); // the new card, read from the top; Tab reaches its answers
+    } else if (closedNow(prev, table) && !$("result").hidden && focusLost("answer-area", "hostbar")) {
+      // the answer form is gone and the host's button changed: the outcome is where the table is now
+      $("result-title").focus({ preventScroll: true });
+      $("result-title").scrollIntoView({ block: "start" });
+    } else {
+      keepFocus($("card-prompt"));
+    }
   } else if (table.status === "ended") {
     countdown.set(null);
     renderEnded(deck, table, opts);
     showView("ended");
-    keepFocus($("ended-title"));
+    if (prev && prev.status !== "ended") {
+      window.scrollTo(0, 0);
+      $("ended-title").focus({ preventScroll: true });
+    } else {
+      keepFocus($("ended-title"));
+    }
   }
 }
 

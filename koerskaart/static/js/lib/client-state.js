@@ -69,27 +69,40 @@ export function answerProgress(state, card) {
   return { answered: round.answered ?? 0, total: round.total ?? table.seats.length };
 }
 
-/** What the host's controls allow on the current card (the host bar). */
+/**
+ * What the host bar offers on the current card.
+ *   forward: "skip" (answers given: drop them and move on), "next" (nothing to drop), "finish" (the last card)
+ *   showReveal: a result is possible on this card at this table (enough seats for its threshold)
+ *   noResultNeeds: k when it is not (a table of two, a sensitive or open card with too few seats), else null
+ *   confirmSkip: skipping would throw away answers that could still be shown
+ */
 export function hostControls(state, card) {
   const table = state.table;
   const idx = table.card_index;
   const round = currentRound(table);
   const status = round ? round.status : "open";
   const open = isAnswerable(card) && status === "open";
-  const answered = round && typeof round.answered === "number" ? round.answered : 0;
+  const answered = open && round && typeof round.answered === "number" ? round.answered : 0;
+  const total = round && typeof round.total === "number" ? round.total : table.seats.length;
   const need = threshold(card, table);
   const paused = Boolean(table.paused);
-  const blocked = open && answered > 0; // answers given: reveal or skip before moving on
+  const last = idx >= table.card_count - 1;
+  const reachable = total >= need;
+  const forward = open && answered > 0 ? "skip" : last ? "finish" : "next";
   return {
     open,
-    last: idx >= table.card_count - 1,
+    last,
     paused,
+    answered,
+    forward,
+    showBack: idx > 0,
+    canGoBack: !paused && answered === 0, // answers given: reveal or skip first (the engine refuses)
+    showReveal: open && reachable,
     canReveal: !paused && answered >= need,
-    revealNeeds: open && answered < need ? need : null,
-    canSkip: !paused,
-    canNext: !paused,
-    canGoBack: !paused && idx > 0 && !blocked,
-    needsRevealBeforeNext: blocked && idx > 0,
+    revealNeeds: open && reachable && answered < need ? need : null,
+    noResultNeeds: open && !reachable ? need : null,
+    confirmSkip: open && reachable && answered > 0,
+    canForward: !paused,
   };
 }
 

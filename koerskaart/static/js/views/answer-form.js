@@ -2,7 +2,7 @@
    options or a text box, the send button and the note under it. What the answer is
    (sent, pending, in flight) lives in lib/client-state.js; this only shows it. */
 
-import { $, clear, h } from "../lib/dom.js";
+import { $, clear, h, isAvailable, setAvailable } from "../lib/dom.js";
 import { fmt } from "../lib/format.js";
 import { answerChoices } from "../lib/cards.js";
 import { answerNote, sendButton, shownValue } from "../lib/client-state.js";
@@ -45,7 +45,8 @@ export function updateAnswerForm(state, strings) {
   const button = $("send-answer");
   const { label, disabled } = sendButton(state, selectedValue());
   button.textContent = strings[label];
-  button.disabled = disabled;
+  // aria-disabled, not disabled: a disabled button drops the keyboard focus to <body> while sending
+  setAvailable(button, !disabled);
 }
 
 function textField(card, restore, strings, onInput) {
@@ -142,7 +143,7 @@ export function buildAnswerForm(card, status, state, { strings, scaleLabels, onE
   );
   form.addEventListener("submit", (event) => {
     event.preventDefault();
-    onSubmit(selectedValue());
+    if (isAvailable($("send-answer"))) onSubmit(selectedValue());
   });
   area.append(form);
   showNote(answerNote(state.answer), strings);

@@ -1,12 +1,18 @@
-/* KoersKaart: the phone's modal questions (<dialog>, so they work the same everywhere):
-   a yes/no confirmation (remove a player, leave) and the host's "end the game" dialog. */
+/* KoersKaart: the phone's modal questions (<dialog>, so they work the same everywhere): a yes/no
+   confirmation (remove a player, leave, skip a card with answers) and the host's "end the game" dialog. */
 
 import { $ } from "../lib/dom.js";
 
-/** Ask `message`; resolves to true for Confirm. Focus goes back to the opener on Cancel. */
-export function confirmDialog(message) {
+/**
+ * Ask `message`; resolves to true for Confirm (labelled `okLabel` if given: say what it does).
+ * Focus goes back to the opener on Cancel.
+ */
+export function confirmDialog(message, okLabel) {
   const dialog = $("confirm-dialog");
   const opener = document.activeElement;
+  const ok = dialog.querySelector('[value="ok"]');
+  if (!ok.dataset.label) ok.dataset.label = ok.textContent;
+  ok.textContent = okLabel || ok.dataset.label;
   $("confirm-message").textContent = message;
   dialog.returnValue = "";
   dialog.showModal();

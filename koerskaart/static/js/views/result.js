@@ -55,7 +55,7 @@ export function renderResult(card, result, opts) {
   const uniqueTop = top > 0 && numeric.filter((c) => c === top).length === 1;
 
   wrap.append(h("p", { class: "result__n", text: fmt(strings.based_on, { n }) }));
-  const list = h("ul", { class: "chart" });
+  const list = h("ul", { class: `chart chart--${card.type === "choice" ? "choice" : "scale"}` });
   counts.forEach((count, i) => {
     const label = choices[i] ? choices[i].label : String(i + 1);
     const { text, share, approx: isApprox } = bar(count, n, k, strings);
@@ -63,7 +63,7 @@ export function renderResult(card, result, opts) {
     const fill = h("span", { class: "bar__fill" + (isApprox ? " is-approx" : "") });
     const item = h(
       "li",
-      { class: "bar" + (uniqueTop && count === top ? " is-top" : "") },
+      { class: "bar" + (isApprox ? " is-band" : "") + (uniqueTop && count === top ? " is-top" : "") },
       h("span", { class: "bar__label", text: label }),
       h("span", { class: "visually-hidden", text: ": " }),
       h("span", {
