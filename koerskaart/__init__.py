@@ -52,11 +52,6 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
     elif config is not None:
         app.config.from_object(config)
 
-    if os.environ.get("KOERSKAART_PROXY_FIX") == "1":
-        from werkzeug.middleware.proxy_fix import ProxyFix
-
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]
-
     _quiet_logs()
     app.log_exception = _log_exception.__get__(app)  # type: ignore[method-assign]
     db.init_app(app)
@@ -80,6 +75,9 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
     reports.init_app(app)  # team summaries, share links and `flask retention`
     headers.init_app(app)  # CSP, no framing, no sniffing, no caching of pages (koerskaart/headers.py)
 
+    from .live import guard
+    from .live.rooms import PLAY_NAMESPACE
+
     queue = client_manager(app.config["REDIS_URL"])  # Redis, with a room-wide disconnect
     socketio.init_app(
         app,
@@ -88,9 +86,20 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
         max_http_buffer_size=app.config["MAX_TRANSPORT_BYTES"],
         ping_interval=10,  # notice a vanished phone within ~30 s
         ping_timeout=20,
-        logger=False,
-        engineio_logger=False,
+        # Served namespaces only (those with handlers are always served); the default adds
+        # "/", which anyone may join without credentials.
+        namespaces=[PLAY_NAMESPACE],  # type: ignore[call-arg]  # a python-socketio option the stubs lack
+        # Their warnings and errors in short lines without addresses or tracebacks (rule 8).
+        logger=guard.log,
+        engineio_logger=guard.log,
     )
+    guard.install(socketio.server, app.config)  # type: ignore[attr-defined]  # set by init_app
+
+    if os.environ.get("KOERSKAART_PROXY_FIX") == "1":
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        # Outermost, around Socket.IO too: its per-address limits count the forwarded address.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]
 
     from .cli import register_cli
 

@@ -69,9 +69,18 @@ class Config:
     RETENTION_DAYS = _int("KOERSKAART_RETENTION_DAYS", 365)
     SHARE_LINK_DAYS = _int("KOERSKAART_SHARE_LINK_DAYS", 30)  # how long a summary's share link works
     SEAT_COOKIE_MAX_AGE = 12 * 3600  # a long conference day
-    MAX_PAYLOAD_BYTES = 4096  # one socket event's payload; larger ones are refused
+    # One socket event's payload as JSON, in characters (not UTF-8 bytes, not \u-escaped): the
+    # cards limit text in characters (500 at most), so every answer a card allows fits.
+    MAX_PAYLOAD_CHARACTERS = 4096
     MAX_TRANSPORT_BYTES = 64 * 1024  # engine.io drops larger messages and closes the connection
-    SOCKET_EVENTS_PER_SECOND = 20
+    # Transport limits (live/guard.py; docs/socket-protocol.md, "Limits"). Per socket they are
+    # tight: a phone sends a few events a minute. Per address they are loose: a conference venue
+    # puts hundreds of phones behind one Wi-Fi address, and all of them reconnect after a restart.
+    SOCKET_RATE_LIMIT = os.environ.get("KOERSKAART_SOCKET_RATE_LIMIT", "20 per second")
+    # Refusals (rate, shape) a socket may collect before it is disconnected.
+    SOCKET_REFUSAL_LIMIT = os.environ.get("KOERSKAART_SOCKET_REFUSAL_LIMIT", "40 per 10 seconds")
+    SOCKETS_PER_ADDRESS = _int("KOERSKAART_SOCKETS_PER_ADDRESS", 2500)  # open at once, per process
+    SOCKET_CONNECT_RATE_LIMIT = os.environ.get("KOERSKAART_SOCKET_CONNECT_RATE_LIMIT", "3000 per minute")
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"

@@ -17,6 +17,7 @@ class Transport(StrEnum):
     PAYLOAD_TOO_LARGE = "payload_too_large"
     NOT_AUTHENTICATED = "not_authenticated"  # no seat (screens only listen), or a refused connection
     RATE_LIMITED = "rate_limited"
+    UNKNOWN_EVENT = "unknown_event"  # no such event (lifecycle names included: those are the server's)
     SERVER_ERROR = "server_error"  # nothing was stored; the client may retry
 
 

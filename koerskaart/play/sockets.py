@@ -6,8 +6,6 @@ No game rules here; they live in ``koerskaart.engine``.
 from __future__ import annotations
 
 import json
-import logging
-import time
 from collections.abc import Callable
 from typing import Any
 
@@ -21,12 +19,13 @@ from ..engine import actions as act
 from ..live import service
 from ..live.delivery import publish
 from ..live.logins import join_login_rooms
+from ..live.logs import quiet
 from ..live.refusals import Transport
 from ..live.rooms import PLAY_NAMESPACE
 from . import payloads as p
 
 NAMESPACE = PLAY_NAMESPACE
-log = logging.getLogger(__name__)
+log = quiet(__name__)
 
 Ack = dict[str, object]
 
@@ -45,6 +44,11 @@ def _failed(exc: BaseException, table_id: object = None) -> Ack:
     return _refuse(Transport.SERVER_ERROR)
 
 
+def _characters(payload: Any) -> int:
+    """A payload's length as JSON text, counted as the cards count text: in characters, unescaped."""
+    return len(json.dumps(payload, ensure_ascii=False, separators=(",", ":"))) if payload is not None else 0
+
+
 def on_namespace_error(exc: BaseException) -> Ack:
     """Anything a handler did not catch (even a call with the wrong arguments) still gets one ack."""
     if isinstance(exc, TypeError):
@@ -53,7 +57,17 @@ def on_namespace_error(exc: BaseException) -> Ack:
 
 
 class PlayNamespace(Namespace):
-    """Players and table screens of every table."""
+    """Players and table screens of every table.
+
+    What reaches it has passed the transport guard (``live/guard.py``): the rate, the
+    packet's shape, no lifecycle names from clients, a connected namespace.
+    """
+
+    def trigger_event(self, event: str, *args: Any) -> Any:
+        """An event without a handler gets a refusal, not an empty acknowledgement."""
+        if not hasattr(self, f"on_{event}"):
+            return _refuse(Transport.UNKNOWN_EVENT)
+        return super().trigger_event(event, *args)
 
     def on_connect(self, auth: Any = None) -> None:
         auth = auth if isinstance(auth, dict) else {}
@@ -80,17 +94,11 @@ class PlayNamespace(Namespace):
         build: Callable[[str, Any], act.Action],
         ack: Callable[[Any], Ack] | None = None,
     ) -> Ack:
-        """The one path every event takes: size, rate, auth, shape, engine, commit, emit."""
+        """The one path every event takes past the guard: size, auth, shape, engine, commit, emit."""
         if extra:  # one payload per event; more arguments are a malformed message
             return _refuse(Transport.INVALID_PAYLOAD)
-        try:
-            size = len(json.dumps(payload)) if payload is not None else 0
-        except (TypeError, ValueError):
-            return _refuse(Transport.INVALID_PAYLOAD)
-        if size > current_app.config["MAX_PAYLOAD_BYTES"]:
+        if _characters(payload) > current_app.config["MAX_PAYLOAD_CHARACTERS"]:
             return _refuse(Transport.PAYLOAD_TOO_LARGE)
-        if not self._within_rate():
-            return _refuse(Transport.RATE_LIMITED)
         seat_id = session.get("seat")
         table_id = session.get("table")
         if not seat_id or not table_id:
@@ -110,15 +118,6 @@ class PlayNamespace(Namespace):
         except Exception as exc:  # stored, but not (fully) sent: clients resync on reconnect
             return _failed(exc, table_id)
         return ack(data) if ack else {"ok": True}
-
-    def _within_rate(self) -> bool:
-        now = time.monotonic()
-        window, count = session.get("rate", (now, 0))
-        if now - window >= 1.0:
-            window, count = now, 0
-        count += 1
-        session["rate"] = (window, count)
-        return bool(count <= current_app.config["SOCKET_EVENTS_PER_SECOND"])
 
     def on_submit_answer(self, payload: Any = None, *extra: Any) -> Ack:
         return self._act(

@@ -21,6 +21,8 @@ def error_strings() -> dict[str, str]:
             "You are not at this table (any more). Join again with the table code."
         ),
         "error_rate_limited": gettext("That was a bit fast. Wait a moment and try again."),
+        # An event this server does not know: the page is older than the server.
+        "error_unknown_event": gettext("That did not work. Reload the page and try again."),
         "error_not_seated": gettext("You are no longer at this table."),
         "error_not_host": gettext("Only the host can do this."),
         "error_wrong_state": gettext("That is not possible right now."),

@@ -26,7 +26,7 @@ def test_malformed_oversized_and_huge_messages(tmp_path: Path) -> None:
             "ok": False,
             "error": "payload_too_large",
         }
-        assert noisy.call("no_such_event", {}) is None  # unknown events are ignored, with an empty ack
+        assert noisy.call("no_such_event", {}) == {"ok": False, "error": "unknown_event"}
 
         # Over the 64 KiB transport limit: the server drops that connection, the phone reconnects.
         mark = noisy.mark()

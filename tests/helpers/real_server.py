@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import json
 import os
 import re
 import signal
@@ -15,6 +17,7 @@ from typing import Any
 import engineio
 import requests
 import socketio
+import websocket
 
 from tests.helpers.infra import free_port
 from tests.helpers.proefdeck import DECK_DIR
@@ -93,6 +96,12 @@ class RealServer:
 
     def output(self) -> str:
         return self.log.read_text(errors="replace") if self.log.exists() else ""
+
+    def rss(self) -> int:
+        """The server process's resident memory, in bytes (Linux)."""
+        assert self.process is not None
+        status = Path(f"/proc/{self.process.pid}/status").read_text()
+        return int(re.search(r"^VmRSS:\s+(\d+) kB", status, re.M).group(1)) * 1024  # type: ignore[union-attr]
 
 
 _CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="csrf_token"')
@@ -234,3 +243,80 @@ def seat_phones(phones: list[Phone], deck: str = "proefdeck") -> str:
         phone.connect()
     host.wait_for("table_updated", lambda state: len(state["seats"]) == len(phones))
     return code
+
+
+class RawSocket:
+    """Hand-made Engine.IO/Socket.IO frames over one WebSocket: what an adversarial client sends."""
+
+    def __init__(self, base_url: str, cookies: dict[str, str] | None = None, timeout: float = 10.0) -> None:
+        url = base_url.replace("http://", "ws://", 1) + "/socket.io/?EIO=4&transport=websocket"
+        cookie = "; ".join(f"{name}={value}" for name, value in (cookies or {}).items())
+        header = [f"Cookie: {cookie}"] if cookie else []
+        self.ws = websocket.create_connection(url, timeout=timeout, header=header)
+        self.closed = False
+        opening = self.ws.recv()
+        assert isinstance(opening, str) and opening.startswith("0{"), opening
+
+    @classmethod
+    def seated(cls, phone: Phone) -> RawSocket:
+        """A second socket for ``phone``'s seat (its cookie), connected to /play."""
+        raw = cls(phone.base_url, dict(phone.http.cookies.items()))
+        raw.send("40/play," + json.dumps({"table": phone.table_id, "as": "seat"}))
+        while (frame := raw.next_frame()) is not None:
+            if frame.startswith("40/play,"):
+                return raw
+        raise AssertionError("the server closed a seat's connection to /play")
+
+    def send(self, frame: str | bytes) -> bool:
+        """Send one frame as it is; False once the server has closed the connection."""
+        if self.closed:
+            return False
+        try:
+            if isinstance(frame, bytes):
+                self.ws.send_binary(frame)
+            else:
+                self.ws.send(frame)
+        except (websocket.WebSocketConnectionClosedException, OSError):
+            self.closed = True
+        return not self.closed
+
+    def next_frame(self) -> str | None:
+        """The next frame from the server (its pings answered); None once it closed the connection.
+
+        Raises websocket.WebSocketTimeoutException when the server sends nothing at all."""
+        while not self.closed:
+            try:
+                frame = self.ws.recv()
+            except (websocket.WebSocketConnectionClosedException, OSError):
+                frame = ""
+            if frame in ("", "1"):  # a WebSocket close, or engine.io's close packet
+                self.closed = True
+            elif frame == "2":
+                self.send("3")
+            elif isinstance(frame, str):
+                return frame
+        return None
+
+    def answer(self, ack_id: int, namespace: str = "/play") -> Any:
+        """The acknowledgement numbered ``ack_id``; None if the server closed the connection first."""
+        head = f"43{namespace}," if namespace != "/" else "43"
+        head += str(ack_id)
+        while (frame := self.next_frame()) is not None:
+            if frame.startswith(head + "["):
+                return json.loads(frame[len(head) :])[0]
+        return None
+
+    def call(self, ack_id: int, event: str, payload: Any = None) -> Any:
+        self.send(f"42/play,{ack_id}" + json.dumps([event, payload if payload is not None else {}]))
+        return self.answer(ack_id)
+
+    def wait_closed(self, frames: int = 100_000) -> bool:
+        """Read (at most ``frames`` frames) until the server closes the connection; whether it did."""
+        return any(self.next_frame() is None for _ in range(frames))
+
+    def close(self) -> None:
+        """Say goodbye if the server has not closed first, and let go of the socket at once."""
+        if not self.closed:
+            with contextlib.suppress(websocket.WebSocketException, OSError):
+                self.ws.send_close()
+        self.ws.shutdown()

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from flask import Flask
 from sqlalchemy import select
 
+from koerskaart.content import load_deck_file
 from koerskaart.extensions import db, socketio
-from koerskaart.live import service
+from koerskaart.live import decks, service
 from koerskaart.models import PendingAnswer
 from tests.helpers.players import Player, full_table, start_table
-from tests.helpers.proefdeck import ACTION, CHOICE, OPEN, STATEMENT
+from tests.helpers.proefdeck import ACTION, CHOICE, OPEN, STATEMENT, TEST_DECK
 
 GENERIC = "Met deze code kom je niet aan een tafel"  # the one message, in Dutch (the default)
 
@@ -214,5 +217,36 @@ def test_an_unforeseen_error_still_gets_one_clean_ack(app: Flask, monkeypatch: p
     def broken(*_args: object, **_kwargs: object) -> None:
         raise KeyError("secret-answer-text")
 
-    monkeypatch.setattr(sockets.PlayNamespace, "_within_rate", broken)
+    monkeypatch.setattr(sockets, "_characters", broken)  # a step before the service's own try
     assert players[1].answer(0, 3) == {"ok": False, "error": "server_error"}
+
+
+def test_only_the_play_namespace_takes_connections(app: Flask) -> None:
+    """python-socketio's default also serves "/", to anyone, without credentials."""
+    for namespace in ("/", "/admin"):
+        client = socketio.test_client(app, namespace=namespace)
+        assert not client.is_connected(namespace), namespace
+
+
+def test_every_event_counts_against_the_rate_unknown_and_lifecycle_names_included(app: Flask) -> None:
+    players = full_table(app, 3)
+    acks = [players[1].send(name) for name in ["connect", "disconnect", "no_such_event"] * 8]
+    assert acks[:3] == [{"ok": False, "error": "unknown_event"}] * 3
+    assert players[1].send("lock_table", {"locked": True}) == {"ok": False, "error": "rate_limited"}
+    assert players[2].send("leave_table")["ok"]  # another socket has its own budget
+
+
+def test_an_answer_in_emoji_fits_whatever_the_card_allows(app: Flask, tmp_path: Path) -> None:
+    """The payload limit counts characters, as the card does; ASCII-escaped, 400 emoji were 4,800."""
+    roomy = tmp_path / "proefdeck.yaml"
+    roomy.write_text(TEST_DECK.read_text(encoding="utf-8").replace("max_length: 120", "max_length: 500"))
+    deck, problems = load_deck_file(roomy)
+    assert deck is not None, problems
+    decks.install(app.extensions, {deck.slug: deck})
+    players = full_table(app, 3)
+    players[0].send("start_game")
+    for _ in range(OPEN):
+        players[0].send("skip_card")
+    assert players[1].answer(OPEN, "\N{GRINNING FACE}" * 400) == {"ok": True, "card_index": OPEN}
+    # Far past the card's limit: the card refuses it, not the transport.
+    assert players[2].answer(OPEN, "\N{GRINNING FACE}" * 1001) == {"ok": False, "error": "invalid_answer"}
