@@ -287,8 +287,12 @@ class RawSocket:
         while not self.closed:
             try:
                 frame = self.ws.recv()
-            except (websocket.WebSocketConnectionClosedException, OSError):
-                frame = ""
+            except (
+                websocket.WebSocketConnectionClosedException,
+                websocket.WebSocketProtocolException,
+                OSError,
+            ):
+                frame = ""  # closed, or no WebSocket any more (a server that wrote an HTTP error on it)
             if frame in ("", "1"):  # a WebSocket close, or engine.io's close packet
                 self.closed = True
             elif frame == "2":
