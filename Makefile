@@ -24,7 +24,7 @@ translations: $(STAMP)
 # Re-extract the catalog after changing interface text, then translate the .po files.
 translations-update: $(STAMP)
 	$(BIN)/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext -o translations/messages.pot .
-	$(BIN)/pybabel -q update -i translations/messages.pot -d translations --no-fuzzy-matching
+	$(BIN)/pybabel -q update -i translations/messages.pot -d translations --no-fuzzy-matching --ignore-obsolete
 
 db: $(STAMP)
 	$(BIN)/flask db upgrade
