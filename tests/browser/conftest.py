@@ -6,9 +6,11 @@ import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from tests.browser.pages import TIMEOUT
 from tests.helpers.infra import require
 from tests.helpers.real_server import RealServer
 
@@ -51,3 +53,20 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RealServer
 def artifacts() -> Path:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     return ARTIFACTS
+
+
+@pytest.fixture
+def open_page(browser: Any) -> Iterator[Any]:
+    """Opens a page in a context of its own (a device with its own cookies); closes them all after."""
+    contexts: list[Any] = []
+
+    def open_page(**options: Any) -> Any:
+        context = browser.new_context(**options)
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(TIMEOUT)
+        return page
+
+    yield open_page
+    for context in contexts:
+        context.close()

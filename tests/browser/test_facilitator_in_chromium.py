@@ -7,7 +7,6 @@ import io
 import re
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -46,23 +45,6 @@ def create_account(server: RealServer, email: str, password: str) -> None:
         timeout=60,
     )
     assert done.returncode == 0, done.stdout + done.stderr
-
-
-@pytest.fixture
-def open_page(browser: Any) -> Iterator[Any]:
-    """Opens a page in a context of its own (a device with its own cookies); closes them all after."""
-    contexts: list[Any] = []
-
-    def open_page(**options: Any) -> Any:
-        context = browser.new_context(**options)
-        contexts.append(context)
-        page = context.new_page()
-        page.set_default_timeout(TIMEOUT)
-        return page
-
-    yield open_page
-    for context in contexts:
-        context.close()
 
 
 # --- what a facilitator and the team do --------------------------------------------------------------

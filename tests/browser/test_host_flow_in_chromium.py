@@ -18,7 +18,6 @@ from tests.browser.pages import (
     LAPTOP,
     PHONE,
     SERVER_ENV,
-    TIMEOUT,
     answer,
     bots,
     create_account,
@@ -40,22 +39,6 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RealServer
     server.start()
     yield server
     server.stop()
-
-
-@pytest.fixture
-def open_page(browser: Any) -> Iterator[Any]:
-    contexts: list[Any] = []
-
-    def open_page(**options: Any) -> Any:
-        context = browser.new_context(**options)
-        contexts.append(context)
-        page = context.new_page()
-        page.set_default_timeout(TIMEOUT)
-        return page
-
-    yield open_page
-    for context in contexts:
-        context.close()
 
 
 def focused(page: Any) -> str:

@@ -15,7 +15,6 @@ from playwright.sync_api import expect
 from tests.browser.pages import (
     PHONE,
     SERVER_ENV,
-    TIMEOUT,
     answer,
     bots,
     choose,
@@ -48,22 +47,6 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RealServer
     server.start()
     yield server
     server.stop()
-
-
-@pytest.fixture
-def open_page(browser: Any) -> Iterator[Any]:
-    contexts: list[Any] = []
-
-    def open_page(**options: Any) -> Any:
-        context = browser.new_context(**options)
-        contexts.append(context)
-        page = context.new_page()
-        page.set_default_timeout(TIMEOUT)
-        return page
-
-    yield open_page
-    for context in contexts:
-        context.close()
 
 
 def test_every_page_and_game_state_reflows_at_320_px(open_page: Any, live_server: RealServer) -> None:
