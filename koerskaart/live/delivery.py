@@ -36,11 +36,10 @@ class Emit:
 
 @dataclass
 class Delivery:
-    """What a committed change sends, and whose sockets it ends; ``state`` is the table after it."""
+    """What a committed change sends, and whose sockets it ends."""
 
     emits: list[Emit] = field(default_factory=list)
     drop_rooms: list[str] = field(default_factory=list)
-    state: TableState | None = None
 
 
 def _fields(event: ev.Event) -> dict[str, object]:
@@ -49,7 +48,7 @@ def _fields(event: ev.Event) -> dict[str, object]:
 
 def address(table_public_id: str, state: TableState, events: tuple[ev.Event, ...]) -> Delivery:
     """The messages ``events`` (just committed, leading to ``state``) produce, by audience."""
-    delivery = Delivery(state=state)
+    delivery = Delivery()
     for event in events:
         if event.audience is ev.Audience.SEAT:
             seat_id: str = getattr(event, "seat_id")  # noqa: B009 (every SEAT event names its seat)
