@@ -63,7 +63,7 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
     csrf.init_app(app)
     limiter.init_app(app)
 
-    from . import auth, headers, models, play, reports  # noqa: F401  (models: registers the tables)
+    from . import auth, conference, headers, models, play, reports  # noqa: F401  (models: registers the tables)
     from .content import load_bundled
     from .live import decks
     from .live.drops import client_manager
@@ -73,10 +73,11 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
     play.init_app(app)  # joining and playing: pages and the /play namespace
     auth.init_app(app)  # Flask-Login, the account pages and `flask users`
     reports.init_app(app)  # team summaries, share links and `flask retention`
+    conference.init_app(app)  # events: seating, the dashboard, the big screen (/conference)
     headers.init_app(app)  # CSP, no framing, no sniffing, no caching of pages (koerskaart/headers.py)
 
     from .live import guard
-    from .live.rooms import PLAY_NAMESPACE
+    from .live.rooms import CONFERENCE_NAMESPACE, PLAY_NAMESPACE
 
     queue = client_manager(app.config["REDIS_URL"])  # Redis, with a room-wide disconnect
     socketio.init_app(
@@ -88,7 +89,7 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
         ping_timeout=20,
         # Served namespaces only (those with handlers are always served); the default adds
         # "/", which anyone may join without credentials.
-        namespaces=[PLAY_NAMESPACE],  # type: ignore[call-arg]  # a python-socketio option the stubs lack
+        namespaces=[PLAY_NAMESPACE, CONFERENCE_NAMESPACE],  # type: ignore[call-arg]  # a python-socketio option the stubs lack
         # Their warnings and errors in short lines without addresses or tracebacks (rule 8).
         logger=guard.log,
         engineio_logger=guard.log,

@@ -100,6 +100,41 @@ class Expire:
     """Retention ends a table nobody ended; no seat is needed, and open text is never kept."""
 
 
+# -- a conference facilitator's actions: they name no seat, and only the conference
+# service can make them (no socket event of a table builds one).
+
+
+@dataclass(frozen=True)
+class Show:
+    """Open card ``card_index`` (starting the game if needed), settling the open round first."""
+
+    card_index: int
+
+
+@dataclass(frozen=True)
+class CloseAll:
+    """Close the open round as a host would, or as too few below the threshold; no-op otherwise."""
+
+
+@dataclass(frozen=True)
+class PauseAll:
+    paused: bool
+
+
+@dataclass(frozen=True)
+class Hold:
+    """The table may not move past ``card_index`` (None lifts the hold)."""
+
+    card_index: int | None
+
+
+@dataclass(frozen=True)
+class Conclude:
+    """The facilitator ends the table with the event; a no-op for a table that already ended."""
+
+    keep_open_text: bool = False
+
+
 Action = (
     Join
     | Leave
@@ -117,4 +152,9 @@ Action = (
     | RemoveAction
     | End
     | Expire
+    | Show
+    | CloseAll
+    | PauseAll
+    | Hold
+    | Conclude
 )

@@ -20,6 +20,8 @@ class Code(StrEnum):
     UNKNOWN_ACTION = "unknown_action"
     INVALID_CARD = "invalid_card"
     INVALID_INPUT = "invalid_input"
+    STEERED = "steered"  # a conference facilitator paces this table, not its host
+    HELD = "held"  # the table waits at a harvest card until the facilitator releases it
 
 
 class ActionRefused(Exception):

@@ -95,6 +95,9 @@ class AnswersSealed(Event):
     card_index: int
     answers: tuple[Answer, ...]
     groups: dict[str, dict[str, object]] | None = None  # releasable per-perspective counts
+    # Every declared perspective's answers (shuffled), only for a conference's cross-table
+    # tally: summed over tables, never stored per table (docs/anonymity.md).
+    declared: dict[str, tuple[Answer, ...]] | None = None
 
 
 @dataclass(frozen=True)
@@ -131,6 +134,11 @@ class ActionAdded(Event):
 @dataclass(frozen=True)
 class ActionRemoved(Event):
     action_id: str
+
+
+@dataclass(frozen=True)
+class HoldChanged(Event):
+    hold_at: int | None
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from functools import singledispatch
 
 from . import actions as a
 from . import events as e
-from .cards import CardKind, clean_text, validate_answer
+from .cards import Answer, CardKind, CardRule, clean_text, validate_answer
 from .errors import ActionRefused, Code
 from .results import PERSPECTIVES, Result, compute_result, releasable_groups
 from .state import Round, RoundStatus, Seat, TableState, TableStatus, TeamAction
@@ -67,6 +67,18 @@ def _host(state: TableState, seat_id: str) -> None:
         raise ActionRefused(Code.NOT_HOST)
 
 
+def _pacer(state: TableState, seat_id: str) -> None:
+    """The host paces a table, unless a conference facilitator does (synchronised pacing)."""
+    _host(state, seat_id)
+    if state.settings.steered:
+        raise ActionRefused(Code.STEERED)
+
+
+def _may_reach(state: TableState, index: int) -> None:
+    if state.hold_at is not None and index > state.hold_at:
+        raise ActionRefused(Code.HELD)
+
+
 def _playing(state: TableState, *, allow_paused: bool = False) -> None:
     if state.status is not TableStatus.PLAYING:
         raise ActionRefused(Code.WRONG_STATE)
@@ -99,16 +111,47 @@ def _close(state: TableState, ctx: Context, current: Round) -> None:
         threshold,
         state.settings.k,
     )
+    declared = _declared(state, card, current, ctx)
     current.answers = {}
     if len(answers) >= threshold:
         ctx.rng.shuffle(answers)
         current.result = compute_result(card, answers, state.settings.k, ctx.rng)
         current.status = RoundStatus.REVEALED
-        ctx.emit(e.AnswersSealed(current.card_index, tuple(answers), groups))
+        ctx.emit(e.AnswersSealed(current.card_index, tuple(answers), groups, declared))
         ctx.emit(e.RoundRevealed(current.card_index, current.result))
     else:
         current.status = RoundStatus.TOO_FEW
         ctx.emit(e.RoundClosedTooFew(current.card_index))
+
+
+def _declared(
+    state: TableState, card: CardRule, current: Round, ctx: Context
+) -> dict[str, tuple[Answer, ...]] | None:
+    """Each declared perspective's answers, shuffled, for a cross-table tally (countable cards)."""
+    if card.kind not in (CardKind.STATEMENT, CardKind.FREQUENCY, CardKind.CHOICE):
+        return None
+    out: dict[str, tuple[Answer, ...]] = {}
+    for group in PERSPECTIVES:
+        values = [
+            v for s, v in current.answers.items() if s in state.seats and state.seats[s].perspective == group
+        ]
+        ctx.rng.shuffle(values)
+        out[group] = tuple(values)
+    return out
+
+
+def _settle(state: TableState, ctx: Context) -> None:
+    """A facilitator moves every table on: an open round is revealed or closed, never left open."""
+    current = state.current_round
+    if current is None or current.status is not RoundStatus.OPEN:
+        return
+    if not state.cards[current.card_index].answerable:
+        current.status = RoundStatus.DISCUSSED
+    elif current.answers:
+        _close(state, ctx, current)
+    else:
+        current.status = RoundStatus.SKIPPED
+        ctx.emit(e.RoundSkipped(current.card_index))
 
 
 def _close_if_complete(state: TableState, ctx: Context) -> None:
@@ -214,7 +257,7 @@ def _remove(action: a.Remove, state: TableState, ctx: Context) -> None:
 
 @_handle.register
 def _lock(action: a.Lock, state: TableState, ctx: Context) -> None:
-    _host(state, action.by)
+    _pacer(state, action.by)
     if state.status is TableStatus.ENDED:
         raise ActionRefused(Code.WRONG_STATE)
     if state.locked != action.locked:
@@ -224,7 +267,7 @@ def _lock(action: a.Lock, state: TableState, ctx: Context) -> None:
 
 @_handle.register
 def _start(action: a.Start, state: TableState, ctx: Context) -> None:
-    _host(state, action.by)
+    _pacer(state, action.by)
     if state.status is not TableStatus.LOBBY:
         raise ActionRefused(Code.WRONG_STATE)
     state.status = TableStatus.PLAYING
@@ -250,7 +293,7 @@ def _submit(action: a.Submit, state: TableState, ctx: Context) -> None:
 
 @_handle.register
 def _close_round(action: a.CloseRound, state: TableState, ctx: Context) -> None:
-    _host(state, action.by)
+    _pacer(state, action.by)
     _playing(state)
     current = _open_round(state)
     if not state.current_card.answerable:
@@ -262,8 +305,10 @@ def _close_round(action: a.CloseRound, state: TableState, ctx: Context) -> None:
 
 @_handle.register
 def _skip(action: a.Skip, state: TableState, ctx: Context) -> None:
-    _host(state, action.by)
+    _pacer(state, action.by)
     _playing(state)
+    if state.card_index + 1 < len(state.cards):
+        _may_reach(state, state.card_index + 1)
     _leave_current(state, ctx, drop_answers=True)
     if state.card_index + 1 < len(state.cards):
         _enter(state, ctx, state.card_index + 1)
@@ -271,29 +316,31 @@ def _skip(action: a.Skip, state: TableState, ctx: Context) -> None:
 
 @_handle.register
 def _next(action: a.Next, state: TableState, ctx: Context) -> None:
-    _host(state, action.by)
+    _pacer(state, action.by)
     _playing(state)
     if state.card_index + 1 >= len(state.cards):
         raise ActionRefused(Code.INVALID_CARD, "this is the last card: end the table")
+    _may_reach(state, state.card_index + 1)
     _leave_current(state, ctx, drop_answers=False)
     _enter(state, ctx, state.card_index + 1)
 
 
 @_handle.register
 def _go_to(action: a.GoTo, state: TableState, ctx: Context) -> None:
-    _host(state, action.by)
+    _pacer(state, action.by)
     _playing(state)
     visited = max(state.rounds, default=0)
     index = action.card_index
     if isinstance(index, bool) or not 0 <= index <= visited or index == state.card_index:
         raise ActionRefused(Code.INVALID_CARD)
+    _may_reach(state, index)
     _leave_current(state, ctx, drop_answers=False)
     _enter(state, ctx, action.card_index)
 
 
 @_handle.register
 def _pause(action: a.Pause, state: TableState, ctx: Context) -> None:
-    _host(state, action.by)
+    _pacer(state, action.by)
     _playing(state, allow_paused=True)
     if state.paused != action.paused:
         state.paused = action.paused
@@ -303,7 +350,7 @@ def _pause(action: a.Pause, state: TableState, ctx: Context) -> None:
 
 @_handle.register
 def _set_timer(action: a.SetTimer, state: TableState, ctx: Context) -> None:
-    _host(state, action.by)
+    _pacer(state, action.by)
     _playing(state)
     if action.seconds is None:
         state.timer_ends_at = None
@@ -348,13 +395,71 @@ def _remove_action(action: a.RemoveAction, state: TableState, ctx: Context) -> N
 
 @_handle.register
 def _end(action: a.End, state: TableState, ctx: Context) -> None:
-    _host(state, action.by)
+    _pacer(state, action.by)
     _finish(state, ctx, action.keep_open_text)
 
 
 @_handle.register
 def _expire(action: a.Expire, state: TableState, ctx: Context) -> None:
     _finish(state, ctx, keep_open_text=False)
+
+
+# -- a conference facilitator's actions: no seat, and no refusal for a table that cannot
+# follow (the service applies them to every table of an event at once).
+
+
+@_handle.register
+def _show(action: a.Show, state: TableState, ctx: Context) -> None:
+    index = action.card_index
+    if isinstance(index, bool) or not 0 <= index < len(state.cards):
+        raise ActionRefused(Code.INVALID_CARD)
+    if state.status is TableStatus.ENDED:
+        return
+    if state.status is TableStatus.LOBBY:
+        state.status = TableStatus.PLAYING
+        ctx.emit(e.GameStarted())
+        _enter(state, ctx, index)
+        return
+    if index == state.card_index:
+        return
+    _settle(state, ctx)
+    _enter(state, ctx, index)
+
+
+@_handle.register
+def _close_all(action: a.CloseAll, state: TableState, ctx: Context) -> None:
+    current = state.current_round
+    if (
+        state.status is TableStatus.PLAYING
+        and current is not None
+        and current.status is RoundStatus.OPEN
+        and state.cards[current.card_index].answerable
+    ):
+        _close(state, ctx, current)
+
+
+@_handle.register
+def _pause_all(action: a.PauseAll, state: TableState, ctx: Context) -> None:
+    if state.status is TableStatus.PLAYING and state.paused != action.paused:
+        state.paused = action.paused
+        ctx.emit(e.PauseChanged(action.paused))
+        _close_if_complete(state, ctx)
+
+
+@_handle.register
+def _hold(action: a.Hold, state: TableState, ctx: Context) -> None:
+    index = action.card_index
+    if index is not None and (isinstance(index, bool) or not 0 <= index < len(state.cards)):
+        raise ActionRefused(Code.INVALID_CARD)
+    if state.hold_at != index:
+        state.hold_at = index
+        ctx.emit(e.HoldChanged(index))
+
+
+@_handle.register
+def _conclude(action: a.Conclude, state: TableState, ctx: Context) -> None:
+    if state.status is not TableStatus.ENDED:
+        _finish(state, ctx, action.keep_open_text)
 
 
 def _finish(state: TableState, ctx: Context, keep_open_text: bool) -> None:

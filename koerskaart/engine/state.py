@@ -59,6 +59,9 @@ class Settings:
     k: int = MIN_K
     k_text: int = MIN_K + 1  # open text has its own, higher bar
     capacity: int = 12
+    # A table of a synchronised conference: the facilitator opens, closes and pauses rounds,
+    # and the table's host no longer paces it (conference mode, free pacing leaves it False).
+    steered: bool = False
 
     def __post_init__(self) -> None:
         if self.k < MIN_K:
@@ -80,6 +83,8 @@ class TableState:
     rounds: dict[int, Round] = field(default_factory=dict)
     actions: list[TeamAction] = field(default_factory=list)
     keep_open_text: bool = False
+    # A conference's next harvest card: the table may not move past it until it is released.
+    hold_at: int | None = None
 
     @property
     def current_round(self) -> Round | None:

@@ -32,6 +32,7 @@ class Emit:
     event: str
     payload: dict[str, object]
     room: str
+    namespace: str = PLAY_NAMESPACE
 
 
 @dataclass
@@ -69,6 +70,6 @@ def address(table_public_id: str, state: TableState, events: tuple[ev.Event, ...
 def publish(delivery: Delivery) -> None:
     """Send what a committed change produced, then cut removed players off (on any process)."""
     for item in delivery.emits:
-        socketio.emit(item.event, item.payload, to=item.room, namespace=PLAY_NAMESPACE)
+        socketio.emit(item.event, item.payload, to=item.room, namespace=item.namespace)
     for room in delivery.drop_rooms:
         drop_room(room, PLAY_NAMESPACE)

@@ -17,10 +17,10 @@ from flask_login import current_user
 from flask_socketio import join_room
 
 from .drops import drop_room
-from .rooms import PLAY_NAMESPACE, account_room, login_room
+from .rooms import CONFERENCE_NAMESPACE, PLAY_NAMESPACE, account_room, login_room
 
 LOGIN_KEY = "login_id"  # a random id per login, in the signed session cookie
-NAMESPACES = (PLAY_NAMESPACE,)
+NAMESPACES = (PLAY_NAMESPACE, CONFERENCE_NAMESPACE)
 
 
 def start_login() -> None:

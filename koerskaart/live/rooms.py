@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 PLAY_NAMESPACE = "/play"
+CONFERENCE_NAMESPACE = "/conference"  # facilitators' dashboards and the big screen
 
 
 def table_room(table_public_id: str) -> str:
@@ -23,3 +24,18 @@ def account_room(user_id: int) -> str:
 def login_room(login_id: str) -> str:
     """The sockets of one login (one browser session) of an account."""
     return f"login:{login_id}"
+
+
+def dashboard_room(conference_id: int) -> str:
+    """Every dashboard of one event (facilitator and co-facilitators), on /conference."""
+    return f"conference:{conference_id}:dashboard"
+
+
+def plenary_room(conference_id: int) -> str:
+    """Every big screen of one event, on /conference."""
+    return f"conference:{conference_id}:plenary"
+
+
+def event_room(conference_id: int) -> str:
+    """Every phone and table screen of one event, on /play: announcements and countdowns."""
+    return f"conference:{conference_id}:tables"

@@ -20,17 +20,17 @@ from typing import Literal
 from flask import current_app, url_for
 from sqlalchemy import func, select
 
-from ..engine import MIN_K, ActionRefused, Code, TableState, TableStatus, apply
+from ..engine import MIN_K, ActionRefused, Code, RoundStatus, TableState, TableStatus, apply
 from ..engine import actions as act
 from ..extensions import db
-from ..models import Seat, Table, User
+from ..models import Conference, Seat, Table, User
 from ..models.table import normalise_team_label
 from ..qr import join_qr_svg
 from ..security import TOKEN_MAX_LENGTH, new_token, token_hash
-from . import decks, store, views
+from . import conference, decks, store, views
 from .codes import format_code, new_join_code, normalise_code
-from .delivery import Delivery, address
-from .rooms import seat_room, table_room
+from .delivery import Delivery, Emit, address
+from .rooms import event_room, seat_room, table_room
 
 _rng = random.SystemRandom()  # shuffles that anonymise must not be predictable
 _locks: defaultdict[str, threading.Lock] = defaultdict(threading.Lock)
@@ -58,6 +58,14 @@ def _serialised(table_public_id: str) -> Iterator[None]:
         lock = _locks[table_public_id]
     with lock:
         yield
+
+
+def seat_cookie_name(table_public_id: str) -> str:
+    """The HttpOnly cookie that holds a seat's rejoin token (docs/socket-protocol.md)."""
+    return f"kk_seat_{table_public_id}"
+
+
+serialised = _serialised  # the conference feature serialises an event's seating the same way
 
 
 def create_table(
@@ -152,6 +160,160 @@ def join_table(
     return table, seat_public_id, token, address(table.public_id, outcome.state, outcome.events)
 
 
+# -- conference tables: created, filled and rearranged by the conference feature ---------
+
+
+class RoundOpen(Exception):
+    """A player may not change tables while a round is open at either table."""
+
+
+@dataclass(frozen=True)
+class Mover:
+    """What a player takes to another table: the rejoin token's hash, nickname and perspective."""
+
+    token_hash: str
+    nickname: str | None
+    perspective: str | None
+
+
+def create_event_table(conference: Conference, label: str | None, hold_at: int | None = None) -> Table:
+    """An empty table of an event, in the caller's transaction: no join code (people join the event)."""
+    config = current_app.config
+    table = Table(
+        public_id=secrets.token_urlsafe(12),
+        join_code=None,
+        screen_key_hash=token_hash(new_token()),  # an event table's screen is opened from the dashboard
+        deck_slug=conference.deck_slug,
+        deck_version=conference.deck_version,
+        k=max(MIN_K, config["KOERSKAART_K"]),
+        k_text=max(MIN_K, config["KOERSKAART_K"], config["KOERSKAART_K_TEXT"]),
+        capacity=max(config["TABLE_CAPACITY"], conference.target_size + 2),
+        owner_id=conference.owner_id,
+        organisation_id=conference.organisation_id,
+        conference_id=conference.id,
+        conference_label=label,
+        steered=conference.pacing == "synchronised",
+        hold_at=hold_at,
+        activity_at=time.time(),
+    )
+    db.session.add(table)
+    db.session.flush()
+    return table
+
+
+def _open_at(state: TableState) -> bool:
+    current = state.current_round
+    return (
+        state.status is TableStatus.PLAYING
+        and current is not None
+        and current.status is RoundStatus.OPEN
+        and state.cards[current.card_index].answerable
+    )
+
+
+def seat_at(
+    table_public_id: str, nickname: str | None, perspective: str | None, token: str | None = None
+) -> tuple[str, str, Delivery]:
+    """Seat a participant at an event table in the caller's transaction (the caller commits).
+
+    ``token`` keeps a moving player's rejoin token; a new participant gets a new one.
+    Raises TableUnavailable (full, ended).
+    """
+    with _serialised(table_public_id):
+        stored = store.load(table_public_id, for_update=True)
+        if stored is None:
+            raise TableUnavailable
+        seat_id = secrets.token_urlsafe(12)
+        try:
+            outcome = apply(
+                stored.state, act.Join(seat_id, nickname, perspective=perspective), time.time(), _rng
+            )
+        except ActionRefused as exc:
+            raise TableUnavailable from exc
+        token = token or new_token()
+        now = time.time()
+        store.save(stored, outcome.state, outcome.events, {seat_id: token_hash(token)}, now=now)
+        news = conference.on_table_change(stored, table_public_id, outcome.state, outcome.events)
+    delivery = address(table_public_id, outcome.state, outcome.events)
+    delivery.emits.extend(news)
+    return seat_id, token, delivery
+
+
+def unseat(table_public_id: str, seat_id: str, *, moved_to: str | None = None) -> tuple[Mover, Delivery]:
+    """Take a player off an event table in the caller's transaction; returns their seat row (read first).
+
+    Raises RoundOpen while a round is open there, ActionRefused(NOT_SEATED) for an unknown seat.
+    """
+    with _serialised(table_public_id):
+        stored = store.load(table_public_id, for_update=True)
+        if stored is None or seat_id not in stored.state.seats:
+            raise ActionRefused(Code.UNKNOWN_SEAT)
+        if _open_at(stored.state):
+            raise RoundOpen
+        token = db.session.scalar(select(Seat.token_hash).where(Seat.id == stored.seat_pks[seat_id]))
+        seat = stored.state.seats[seat_id]
+        detached = Mover(str(token), seat.nickname, seat.perspective)
+        outcome = apply(stored.state, act.Leave(seat_id), time.time(), _rng)
+        store.save(stored, outcome.state, outcome.events, now=time.time())
+        news = conference.on_table_change(stored, table_public_id, outcome.state, outcome.events)
+    delivery = address(table_public_id, outcome.state, outcome.events)
+    delivery.emits.extend(news)
+    if moved_to is not None:
+        delivery.emits.append(Emit("seat_moved", {"url": moved_to}, seat_room(seat_id)))
+        delivery.drop_rooms.append(seat_room(seat_id))
+    return detached, delivery
+
+
+def reseat(table_public_id: str, seat: Mover) -> tuple[str, Delivery]:
+    """Seat a moved player at their new table with the same rejoin token (its hash), caller commits."""
+    with _serialised(table_public_id):
+        stored = store.load(table_public_id, for_update=True)
+        if stored is None:
+            raise TableUnavailable
+        if _open_at(stored.state):
+            raise RoundOpen
+        seat_id = secrets.token_urlsafe(12)
+        try:
+            outcome = apply(
+                stored.state,
+                act.Join(seat_id, seat.nickname, perspective=seat.perspective),
+                time.time(),
+                _rng,
+            )
+        except ActionRefused as exc:
+            raise TableUnavailable from exc
+        store.save(stored, outcome.state, outcome.events, {seat_id: seat.token_hash}, now=time.time())
+        news = conference.on_table_change(stored, table_public_id, outcome.state, outcome.events)
+    delivery = address(table_public_id, outcome.state, outcome.events)
+    delivery.emits.extend(news)
+    return seat_id, delivery
+
+
+def seat_by_token(conference_id: int, token: str | None) -> tuple[Table, Seat] | None:
+    """The seat an event's participant holds now, wherever the facilitator moved them."""
+    if not token or len(token) > TOKEN_MAX_LENGTH:
+        return None
+    row = db.session.execute(
+        select(Table, Seat)
+        .join(Seat, Seat.table_id == Table.id)
+        .where(Seat.token_hash == token_hash(token), Table.conference_id == conference_id)
+    ).first()
+    return (row[0], row[1]) if row is not None else None
+
+
+def perform_many(table_public_ids: list[str], action: act.Action) -> Delivery:
+    """A facilitator's action on every table, one transaction each: a refusal at one table is skipped."""
+    delivery = Delivery()
+    for public_id in table_public_ids:
+        try:
+            one = perform(public_id, action)
+        except ActionRefused:
+            continue
+        delivery.emits.extend(one.emits)
+        delivery.drop_rooms.extend(one.drop_rooms)
+    return delivery
+
+
 def find_seat(table_public_id: str, token: str | None) -> Seat | None:
     if not token or len(token) > TOKEN_MAX_LENGTH:
         return None
@@ -184,13 +346,23 @@ def perform(table_public_id: str, action: act.Action) -> Delivery:
             stored = store.load(table_public_id, for_update=True)
             if stored is None:
                 raise ActionRefused(Code.NOT_SEATED)
-            outcome = apply(stored.state, action, time.time(), _rng)
-            store.save(stored, outcome.state, outcome.events)
+            now = time.time()
+            outcome = apply(stored.state, action, now, _rng)
+            event_news: list[Emit] = []
+            if stored.conference_id is not None:
+                store.save(stored, outcome.state, outcome.events, now=now)
+                event_news = conference.on_table_change(
+                    stored, table_public_id, outcome.state, outcome.events
+                )
+            else:
+                store.save(stored, outcome.state, outcome.events)
             db.session.commit()
         except BaseException:
             db.session.rollback()
             raise
-    return address(table_public_id, outcome.state, outcome.events)
+    delivery = address(table_public_id, outcome.state, outcome.events)
+    delivery.emits.extend(event_news)
+    return delivery
 
 
 def expire(table_public_id: str) -> None:
@@ -240,6 +412,8 @@ def connect(table_public_id: object, kind: object, seat_token: str | None, scree
         rooms.insert(0, seat_room(seat_id))
     elif not screen_allowed(table, screen_key if isinstance(screen_key, str) else None):
         raise NotAuthenticated
+    if table.conference_id is not None:
+        rooms.append(event_room(table.conference_id))
     state = current_state(table)
     return Connected(seat_id, tuple(rooms), _joined_view(table, state, kind, seat_id))
 
@@ -254,22 +428,49 @@ def _joined_view(table: Table, state: TableState, kind: str, seat_id: str | None
     you: dict[str, object] = {"role": kind}
     if seat_id:
         you.update(seat_id=seat_id, my_answer=views.my_answer(state, seat_id))
-    return {"you": you, "join": join, "table": views.snapshot(state)}
+    joined: dict[str, object] = {"you": you, "join": join, "table": views.snapshot(state)}
+    if table.conference_id is not None:
+        joined["conference"] = event_notice(table.conference_id, table.conference_label)
+    return joined
+
+
+def event_notice(conference_id: int, label: str | None) -> dict[str, object]:
+    """What a conference table's phones show above the game: the event, the table, a message."""
+    event = db.session.get(Conference, conference_id)
+    assert event is not None
+    return {
+        "name": event.name,
+        "table_label": label,
+        "announcement": event.announcement,
+        "countdown_ends_at": event.countdown_ends_at,
+        "server_time": time.time(),
+    }
 
 
 __all__ = [
     "CLIENT_KINDS",
     "ClientKind",
     "Connected",
+    "Mover",
     "NotAuthenticated",
+    "RoundOpen",
     "TableUnavailable",
     "connect",
+    "create_event_table",
     "create_table",
     "current_state",
+    "event_notice",
     "expire",
     "find_seat",
     "get_table",
     "join_table",
     "perform",
+    "perform_many",
+    "reseat",
     "screen_allowed",
+    "seat_at",
+    "seat_by_token",
+    "seat_cookie_name",
+    "serialised",
+    "unseat",
 ]

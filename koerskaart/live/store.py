@@ -52,7 +52,16 @@ _TABLE_COLUMNS = (
     _tables.c.card_index,
     _tables.c.timer_ends_at,
     _tables.c.keep_open_text,
+    _tables.c.conference_id,
+    _tables.c.steered,
+    _tables.c.hold_at,
+    _tables.c.activity_at,
+    _tables.c.conference_label,
+    _tables.c.seating_closed,
 )
+# A dashboard needs to know a table is alive, not the second: one extra write per table and
+# ACTIVITY_GRAIN seconds at most (an answer otherwise writes no table row).
+ACTIVITY_GRAIN = 15.0
 # Built once: a prebuilt statement also keeps its cache key, so executing it costs no compiling.
 _TABLE_BY_PUBLIC_ID = select(*_TABLE_COLUMNS).where(_tables.c.public_id == bindparam("public_id"))
 _TABLE_BY_PUBLIC_ID_FOR_UPDATE = _TABLE_BY_PUBLIC_ID.with_for_update()
@@ -122,6 +131,10 @@ class Stored:
     round_pks: dict[int, int]  # card index -> rounds.id
     seat_position: int  # highest seats.position so far
     action_position: int  # highest team_actions.position so far
+    conference_id: int | None = None  # a conference table's event
+    activity_at: float | None = None
+    label: str | None = None  # its name at the event ("Tafel 7")
+    seating_closed: bool = False
 
 
 def _inserted_pk(result: CursorResult[Any]) -> int:
@@ -154,13 +167,14 @@ def load_by_id(table_id: int) -> Stored:
 def _load_rest(conn: Connection, table: Any) -> Stored:
     state = TableState(
         cards=decks.rules(table.deck_slug),
-        settings=Settings(k=table.k, k_text=table.k_text, capacity=table.capacity),
+        settings=Settings(k=table.k, k_text=table.k_text, capacity=table.capacity, steered=table.steered),
         status=TableStatus(table.status),
         locked=table.locked,
         paused=table.paused,
         card_index=table.card_index,
         timer_ends_at=table.timer_ends_at,
         keep_open_text=table.keep_open_text,
+        hold_at=table.hold_at,
     )
     round_pks: dict[int, int] = {}
     for row in conn.execute(_ROUNDS, {"table_id": table.id}):
@@ -189,16 +203,39 @@ def _load_rest(conn: Connection, table: Any) -> Stored:
     for row in conn.execute(_ACTIONS, {"table_id": table.id}):
         action_position = max(action_position, row.position)
         state.actions.append(TeamAction(row.public_id, row.card_index, row.who, row.what, row.due))
-    return Stored(table.id, state, seat_pks, round_pks, seat_position, action_position)
+    return Stored(
+        table.id,
+        state,
+        seat_pks,
+        round_pks,
+        seat_position,
+        action_position,
+        table.conference_id,
+        table.activity_at,
+        table.conference_label,
+        table.seating_closed,
+    )
 
 
 def empty(table: Table) -> Stored:
     """A table that was just flushed and has nothing yet: no need to read it back."""
     state = TableState(
         cards=decks.rules(table.deck_slug),
-        settings=Settings(k=table.k, k_text=table.k_text, capacity=table.capacity),
+        settings=Settings(k=table.k, k_text=table.k_text, capacity=table.capacity, steered=table.steered),
+        hold_at=table.hold_at,
     )
-    return Stored(table.id, state, {}, {}, 0, 0)
+    return Stored(
+        table.id,
+        state,
+        {},
+        {},
+        0,
+        0,
+        table.conference_id,
+        table.activity_at,
+        table.conference_label,
+        table.seating_closed,
+    )
 
 
 def save(
@@ -206,11 +243,12 @@ def save(
     new: TableState,
     events: tuple[ev.Event, ...],
     new_tokens: dict[str, str] | None = None,
+    now: float | None = None,
 ) -> None:
     """Write the difference between ``stored.state`` and ``new`` (the caller commits)."""
     conn = _connection()
     old = stored.state
-    _save_table(conn, stored, old, new)
+    _save_table(conn, stored, old, new, now)
     _insert_seats(conn, stored, new, new_tokens or {})
     sealed = {event.card_index: event for event in events if isinstance(event, ev.AnswersSealed)}
     _save_rounds(conn, stored, old, new, sealed)
@@ -220,9 +258,13 @@ def save(
         _purge_open_text(conn, stored, new)
 
 
-def _save_table(conn: Connection, stored: Stored, old: TableState, new: TableState) -> None:
+def _save_table(
+    conn: Connection, stored: Stored, old: TableState, new: TableState, now: float | None
+) -> None:
     changes: dict[str, object] = {}
-    for name in ("locked", "paused", "card_index", "timer_ends_at", "keep_open_text"):
+    if now is not None and (stored.activity_at is None or now - stored.activity_at >= ACTIVITY_GRAIN):
+        changes["activity_at"] = stored.activity_at = now
+    for name in ("locked", "paused", "card_index", "timer_ends_at", "keep_open_text", "hold_at"):
         if getattr(old, name) != getattr(new, name):
             changes[name] = getattr(new, name)
     if old.status is not new.status:

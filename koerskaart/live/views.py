@@ -64,6 +64,8 @@ def snapshot(state: TableState, why: str = "state") -> dict[str, object]:
         ],
         "results": results,
         "keep_open_text": state.keep_open_text,
+        "steered": state.settings.steered,
+        "hold_at": state.hold_at,
     }
 
 

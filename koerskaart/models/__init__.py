@@ -1,15 +1,29 @@
 """SQLAlchemy models; importing this module registers them all."""
 
 from .accounts import ACCOUNT_ROLES, Invite, Organisation, User
+from .conference import (
+    CardFeedback,
+    Conference,
+    ConferenceStatus,
+    Pacing,
+    PlenaryRelease,
+    PlenaryTally,
+)
 from .sharing import ShareLink
 from .table import Answer, PendingAnswer, RoundRow, Seat, Table, TeamActionRow
 
 __all__ = [
     "ACCOUNT_ROLES",
     "Answer",
+    "CardFeedback",
+    "Conference",
+    "ConferenceStatus",
     "Invite",
     "Organisation",
+    "Pacing",
     "PendingAnswer",
+    "PlenaryRelease",
+    "PlenaryTally",
     "RoundRow",
     "Seat",
     "ShareLink",

@@ -57,6 +57,17 @@ class Table(db.Model):  # type: ignore[name-defined,misc]
     # A facilitator's own name for the team ("Team Inkoop"), so a later table on the same
     # deck can be compared with this one. Only owned tables carry one.
     team_label: Mapped[str | None] = mapped_column(String(TEAM_LABEL_MAX))
+    # Conference tables: the event, the table's name there ("Tafel 7"), whether automatic
+    # seating may still place people here, and the pacing rules the engine reads.
+    conference_id: Mapped[int | None] = mapped_column(
+        ForeignKey("conferences.id", ondelete="CASCADE"), index=True
+    )
+    conference_label: Mapped[str | None] = mapped_column(String(40))
+    seating_closed: Mapped[bool] = mapped_column(Boolean, default=False)
+    steered: Mapped[bool] = mapped_column(Boolean, default=False)
+    hold_at: Mapped[int | None] = mapped_column(Integer)
+    # When anything last happened (coarse, epoch seconds): a dashboard flags a stuck table.
+    activity_at: Mapped[float | None] = mapped_column(Float)
 
     seats: Mapped[list[Seat]] = relationship(
         back_populates="table", order_by="Seat.position", cascade="all, delete-orphan"
@@ -80,6 +91,9 @@ class Seat(db.Model):  # type: ignore[name-defined,misc]
     perspective: Mapped[str | None] = mapped_column(String(16))  # "manager"/"employee" if the player said
     is_host: Mapped[bool] = mapped_column(Boolean, default=False)
     position: Mapped[int] = mapped_column(Integer)
+    # Card indexes this seat gave feedback on: one verdict per card, the verdict itself
+    # is stored apart without the seat (models/conference.py::CardFeedback).
+    feedback_cards: Mapped[list[int] | None] = mapped_column(JSON)
 
     table: Mapped[Table] = relationship(back_populates="seats")
 

@@ -25,13 +25,10 @@ from ..live.rooms import PLAY_NAMESPACE
 from . import payloads as p
 
 NAMESPACE = PLAY_NAMESPACE
+seat_cookie_name = service.seat_cookie_name
 log = quiet(__name__)
 
 Ack = dict[str, object]
-
-
-def seat_cookie_name(table_public_id: str) -> str:
-    return f"kk_seat_{table_public_id}"
 
 
 def _refuse(code: str) -> Ack:

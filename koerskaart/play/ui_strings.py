@@ -38,6 +38,8 @@ def error_strings() -> dict[str, str]:
         "error_unknown_seat": gettext("That player is no longer at the table."),
         "error_unknown_action": gettext("That action has already been removed."),
         "error_invalid_input": gettext("Check what you filled in and try again."),
+        "error_steered": gettext("The facilitator leads the cards at this event."),
+        "error_held": gettext("The room harvests this card together: wait for the facilitator."),
         "error_table_unavailable": gettext("This table cannot be joined."),
         "error_server_error": gettext("Something went wrong on the server. Nothing was saved; try again."),
         "error_timeout": gettext("The server did not respond. Check your connection and try again."),

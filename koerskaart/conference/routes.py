@@ -1,0 +1,281 @@
+"""Event pages: create and prepare an event, the dashboard, the big screen, and joining by event code."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any, TypeVar, cast
+
+import flask_login
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user
+from werkzeug.wrappers import Response as BaseResponse
+from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # newer than the stubs
+
+from ..extensions import limiter
+from ..forms import ActionForm
+from ..i18n import lang, scale_labels
+from ..live import decks, service
+from ..live.codes import format_code
+from ..live.delivery import publish
+from ..models import Conference, Pacing
+from ..qr import join_qr_svg
+from . import services
+from .forms import EventForm, EventJoinForm, HarvestForm
+from .ui_strings import dashboard_strings
+
+bp = Blueprint("conference", __name__)
+F = TypeVar("F", bound=Callable[..., Any])
+login_required = cast(Callable[[F], F], flask_login.login_required)
+SCREEN_KEYS = "event_screens"  # session: [[event public id, key], ...], the newest few
+SCREEN_KEYS_KEPT = 5
+
+
+def _event_cookie(event_public_id: str) -> str:
+    return f"kk_event_{event_public_id}"
+
+
+def _running(event_id: str) -> Conference:
+    conference = services.get(event_id)
+    if conference is None:
+        abort(404)
+    if not services.may_run(current_user, conference):
+        abort(403)
+    return conference
+
+
+def _deck_choices() -> list[SelectChoice]:
+    return [SelectChoice(deck.slug, deck.title.get(lang())) for deck in decks.installed().values()]
+
+
+def _remember_key(event_id: str, key: str) -> None:
+    kept = [pair for pair in session.get(SCREEN_KEYS, []) if pair[0] != event_id]
+    session[SCREEN_KEYS] = [*kept, [event_id, key]][-SCREEN_KEYS_KEPT:]
+
+
+def _kept_key(event_id: str) -> str | None:
+    for kept_id, key in session.get(SCREEN_KEYS, []):
+        if kept_id == event_id:
+            return str(key)
+    return None
+
+
+def cards_for_page(slug: str, language: str) -> list[dict[str, Any]]:
+    deck = decks.get(slug)
+    assert deck is not None
+    return [
+        {
+            "index": index,
+            "id": card.id,
+            "type": card.type.value,
+            "prompt": card.prompt.get(language),
+            "options": [option.get(language) for option in card.options or []],
+            "sensitive": card.sensitive,
+            "answerable": card.type.value != "action",
+        }
+        for index, card in enumerate(deck.cards)
+    ]
+
+
+@bp.get("/events")
+@login_required
+def events() -> str:
+    user = current_user._get_current_object()
+    return render_template(
+        "conference/events.html",
+        conferences=services.owned(user) if user.role in services.RUNNING_ROLES else [],
+        may_create=user.role in services.RUNNING_ROLES,
+        decks={slug: deck.title.get(lang()) for slug, deck in decks.installed().items()},
+    )
+
+
+@bp.route("/events/new", methods=["GET", "POST"])
+@login_required
+def new_event() -> BaseResponse | str | tuple[str, int]:
+    if current_user.role not in services.RUNNING_ROLES:
+        abort(403)
+    form = EventForm()
+    form.deck.choices = _deck_choices()
+    if request.method == "GET":
+        form.held_on.data = date.today()
+    if form.validate_on_submit():
+        conference, key = services.create(
+            current_user._get_current_object(),
+            form.name.data or "",
+            form.held_on.data or date.today(),
+            form.deck.data or "",
+            form.target_size.data or 6,
+            Pacing(form.pacing.data),
+            (form.tables.data or "").splitlines(),
+        )
+        _remember_key(conference.public_id, key)
+        return redirect(url_for("conference.prepare", event_id=conference.public_id))
+    status = 400 if request.method == "POST" else 200
+    return render_template("conference/new.html", form=form), status
+
+
+@bp.route("/events/<event_id>/prepare", methods=["GET", "POST"])
+@login_required
+def prepare(event_id: str) -> BaseResponse | str:
+    conference = _running(event_id)
+    cards = cards_for_page(conference.deck_slug, lang())
+    form = HarvestForm()
+    form.cards.choices = [
+        SelectChoice(c["index"], f"{c['index'] + 1}. {c['prompt']}") for c in cards if c["answerable"]
+    ]
+    if form.validate_on_submit():
+        publish(services.set_harvests(conference, list(form.cards.data or [])))
+        flash(_("Harvest moments saved."), "success")
+        return redirect(url_for("conference.dashboard", event_id=event_id))
+    if request.method == "GET":
+        form.cards.data = list(conference.harvest_cards or [])
+    return render_template(
+        "conference/prepare.html", conference=conference, form=form, tables=services.table_rows(conference)
+    )
+
+
+@bp.get("/events/<event_id>")
+@login_required
+def dashboard(event_id: str) -> str:
+    conference = _running(event_id)
+    key = _kept_key(event_id)
+    screen_url = url_for("conference.screen", event_id=event_id) + "#" + key if key else None
+    return render_template(
+        "conference/dashboard.html",
+        conference=conference,
+        cards=cards_for_page(conference.deck_slug, lang()),
+        strings=dashboard_strings(),
+        scale_labels=scale_labels(),
+        screen_url=screen_url,
+        action_form=ActionForm(),
+    )
+
+
+@bp.post("/events/<event_id>/screen-link")
+@login_required
+def new_screen_link(event_id: str) -> BaseResponse:
+    conference = _running(event_id)
+    if ActionForm().validate_on_submit():
+        _remember_key(event_id, services.new_screen_key(conference))
+    return redirect(url_for("conference.dashboard", event_id=event_id))
+
+
+@bp.get("/events/<event_id>/screen")
+def screen(event_id: str) -> str:
+    conference = services.get(event_id)
+    if conference is None:
+        abort(404)
+    return render_template(
+        "conference/screen.html",
+        conference=conference,
+        cards=cards_for_page(conference.deck_slug, lang()),
+        strings=dashboard_strings(),
+        scale_labels=scale_labels(),
+    )
+
+
+@bp.get("/events/<event_id>/qr")
+@login_required
+def qr_sheet(event_id: str) -> str:
+    """A printable sheet: the event's code and QR, and one QR per named table."""
+    conference = _running(event_id)
+    code = format_code(conference.code) if conference.code else None
+    join_url = url_for("conference.join", _external=True) + "#" + code if code else None
+    tables = []
+    for row in services.table_rows(conference):
+        if code and row["status"] != "ended":
+            url = url_for("conference.join_table", code=code, table_id=row["id"], _external=True)
+            tables.append({"label": row["label"], "url": url, "qr_svg": join_qr_svg(url)})
+    return render_template(
+        "conference/qr.html",
+        conference=conference,
+        code=code,
+        join_url=join_url,
+        join_qr=join_qr_svg(join_url) if join_url else None,
+        tables=tables,
+    )
+
+
+# -- participants ---------------------------------------------------------------------------------
+
+
+def _seated(conference: Conference, table_public_id: str, token: str) -> BaseResponse:
+    response = redirect(url_for("play.table", table_id=table_public_id))
+    cookie = {
+        "max_age": current_app.config["SEAT_COOKIE_MAX_AGE"],
+        "httponly": True,
+        "secure": current_app.config["SESSION_COOKIE_SECURE"],
+        "samesite": "Lax",
+    }
+    response.set_cookie(service.seat_cookie_name(table_public_id), token, **cookie)
+    response.set_cookie(_event_cookie(conference.public_id), token, **cookie)
+    return response
+
+
+def _join(
+    table_id: str | None, label: str | None, code: str | None = None
+) -> BaseResponse | tuple[str, int] | str:
+    form = EventJoinForm()
+    if code and request.method == "GET":
+        form.code.data = code
+    error = None
+    if form.validate_on_submit():
+        conference = services.by_code(form.code.data or "")
+        if conference is not None:
+            try:
+                seated = services.join(
+                    conference, form.nickname.data, form.perspective.data or None, table_public_id=table_id
+                )
+            except service.TableUnavailable:
+                conference = None
+            else:
+                publish(seated.delivery)
+                return _seated(conference, seated.table.public_id, seated.token)
+        error = _("This code does not open an event. Check the code, or ask the facilitator.")
+    elif request.method == "POST":
+        error = _("Enter the event code.")
+    return render_template("conference/join.html", form=form, error=error, table_label=label), (
+        400 if error else 200
+    )
+
+
+@bp.route("/e", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["JOIN_RATE_LIMIT"], methods=["POST"])
+def join() -> BaseResponse | tuple[str, int] | str:
+    return _join(None, None)
+
+
+@bp.route("/e/<code>/t/<table_id>", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["JOIN_RATE_LIMIT"], methods=["POST"])
+def join_table(code: str, table_id: str) -> BaseResponse | tuple[str, int] | str:
+    """A named table's QR: the event code filled in, and this table instead of automatic seating."""
+    conference = services.by_code(code)
+    table = service.get_table(table_id)
+    if conference is None or table is None or table.conference_id != conference.id:
+        abort(404)
+    return _join(table_id, table.conference_label, format_code(conference.code or ""))
+
+
+@bp.get("/e/<event_id>/seat")
+def my_seat(event_id: str) -> BaseResponse:
+    """Where a participant sits now (after a move): a fresh seat cookie, then the table."""
+    conference = services.get(event_id)
+    if conference is None:
+        abort(404)
+    token = request.cookies.get(_event_cookie(event_id))
+    table = services.seat_of(conference, token)
+    if table is None or token is None:
+        flash(_("You are not seated at this event. Join with the event code."), "info")
+        return redirect(url_for("conference.join"))
+    return _seated(conference, table.public_id, token)
