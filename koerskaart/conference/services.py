@@ -266,8 +266,8 @@ def join(
                 chosen = service.create_event_table(event, _next_label(event), _hold_at(event))
             else:
                 chosen = tables[target]
+        # seat_at's own delivery carries the table's new dashboard row.
         _seat_id, token, delivery = service.seat_at(chosen.public_id, nickname, perspective)
-        delivery.emits.extend(_rows_emit(event, [chosen.public_id]))
     return Seated(chosen, token, delivery)
 
 
@@ -556,7 +556,16 @@ def tables_emit(conference: Conference) -> list[Emit]:
 
 
 def _rows_emit(conference: Conference, public_ids: list[str]) -> list[Emit]:
-    return tables_emit(conference)
+    """The rows of a few tables (the full list, judged together, goes out on refresh)."""
+    emits = []
+    for table in _tables(conference):
+        if table.public_id in public_ids:
+            state = service.current_state(table)
+            row = live_conference.dashboard_row(
+                table.public_id, table.conference_label, table.seating_closed, state, table.activity_at
+            )
+            emits.append(Emit("dashboard_table", row, dashboard_room(conference.id), CONFERENCE_NAMESPACE))
+    return emits
 
 
 def dashboard_joined(conference: Conference) -> dict[str, object]:
