@@ -196,6 +196,7 @@ function renderTables() {
   $("total-discussing").textContent = t.discussing;
   $("total-done").textContent = t.done;
   $("total-stuck").textContent = t.stuck;
+  $("total-stuck").classList.toggle("is-zero", t.stuck === 0);
   $("total-answered").textContent = t.seatedAtOpen ? fmt(S.answered_of, { answered: t.answered, players: t.seatedAtOpen }) : "–";
   renderSeatingSelects(rows);
 }

@@ -88,7 +88,9 @@ export function renderRows(tbody, rows, ctx) {
 
     const seating = ended
       ? h("span", { text: "–" })
-      : h("button", {
+      : [
+          row.seating_closed ? h("span", { class: "tag dash-closed", text: S.seating_closed_tag }) : null,
+          h("button", {
           type: "button",
           class: "btn btn--link dash-cell-btn",
           "data-testid": "dash-seating",
@@ -96,8 +98,9 @@ export function renderRows(tbody, rows, ctx) {
           "aria-label": fmt(row.seating_closed ? S.reopen_seating_at : S.close_seating_at, { table: tableName(row) }),
           disabled: ctx.ended,
           onclick: () => ctx.onSeating(row),
-          text: row.seating_closed ? S.seating_closed_reopen : S.seating_open_close,
-        });
+          text: row.seating_closed ? S.seating_reopen : S.seating_close,
+        }),
+        ];
 
     tbody.append(
       h(
@@ -109,7 +112,7 @@ export function renderRows(tbody, rows, ctx) {
         h("td", { class: "num", "data-testid": "dash-row-count", text: counts }),
         h("td", { class: "dash-names", "data-testid": "dash-row-players", text: names.join(", ") }),
         h("td", { class: "dash-notes" }, notes),
-        h("td", {}, seating)
+        h("td", { class: "dash-seating" }, seating)
       )
     );
   }
