@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.pages import LAPTOP, PHONE, create_account, log_in
+from tests.browser.pages import LAPTOP, PHONE, create_account, log_in, reflow_problems
 from tests.helpers.real_server import RealServer
 
 pytestmark = pytest.mark.browser
@@ -25,8 +25,8 @@ def create_event(page: Any, server: RealServer) -> None:
     page.get_by_test_id("event-pacing-synchronised").check()
     page.locator("#tables").fill("Tafel 1\nTafel 2\nTafel 3")
     page.get_by_test_id("event-create").click()
-    page.get_by_test_id("harvest-form").wait_for()
-    page.get_by_test_id("prepare-dashboard").click()
+    page.get_by_test_id("harvest-1").check()  # the choice card is a harvest moment
+    page.get_by_test_id("harvest-save").click()  # saves, then opens the dashboard
 
 
 def test_a_joining_participant_appears_on_the_dashboard(
@@ -50,6 +50,8 @@ def test_a_joining_participant_appears_on_the_dashboard(
     phone.get_by_test_id("join-nickname").fill("Anne")
     phone.get_by_test_id("join-submit").click()
     phone.wait_for_url(re.compile(r"/t/"))
+    phone.goto(live_server.url + "/e")
+    assert reflow_problems(phone, "the event join page") == []
 
     expect(laptop.get_by_test_id("dash-total-players")).to_have_text("1")
     anne = rows.filter(has_text="Anne")
@@ -62,4 +64,25 @@ def test_a_joining_participant_appears_on_the_dashboard(
     laptop.get_by_test_id("dash-sort-players").click()
     expect(laptop.locator('th[data-sort="players"]')).to_have_attribute("aria-sort", "ascending")
     expect(rows.last).to_contain_text("Anne")
+    laptop.get_by_test_id("dash-pause").click()
+    expect(laptop.get_by_test_id("dash-feedback")).to_have_text("Elke tafel speelt weer verder.")
+
+    # Synchronised pacing: the facilitator opens the first card at every table.
+    laptop.get_by_test_id("dash-show-card-select").select_option("0")
+    laptop.get_by_test_id("dash-show-card").click()
+    expect(laptop.get_by_test_id("dash-feedback")).to_have_text("Kaart 1 staat open aan elke tafel.")
+    expect(anne.get_by_test_id("dash-row-card")).to_have_text("1")
+    expect(anne.get_by_test_id("dash-row-phase")).to_have_text("Beantwoorden")
+
+    # A harvest cannot be released before three tables finished the card: said in words.
+    laptop.get_by_test_id("dash-release-1").click()
+    expect(laptop.get_by_test_id("dash-feedback")).to_contain_text("nog minder dan 3 tafels klaar")
+    assert reflow_problems(laptop, "the dashboard") == []
+    dashboard = laptop.url
+    for path, name in (("/prepare", "prepare"), ("/qr", "the QR sheet")):
+        laptop.goto(dashboard + path)
+        assert reflow_problems(laptop, name) == []
+    for path, name in (("/events", "the events"), ("/events/new", "a new event")):
+        laptop.goto(live_server.url + path)
+        assert reflow_problems(laptop, name) == []
     assert errors == []
