@@ -8,6 +8,7 @@ fails here until it is added.
 from __future__ import annotations
 
 import re
+from datetime import date
 from html.parser import HTMLParser
 from typing import Any
 
@@ -18,6 +19,7 @@ from werkzeug.routing import Rule
 
 from koerskaart import create_app
 from koerskaart.auth import services as accounts
+from koerskaart.conference import services as conference_services
 from koerskaart.config import TestingConfig
 from koerskaart.content import load_deck_file
 from koerskaart.extensions import db
@@ -73,7 +75,15 @@ def world(app: Flask) -> dict[str, Any]:
     assert table is not None
     link, share_token = sharing.create_link(table, admin)
     invite, invite_token = accounts.create_invite(admin, "nieuw@oost.example", "facilitator")
+    event, _key = conference_services.create(
+        admin, "Dag", date(2026, 12, 1), table.deck_slug, table_names=["Tafel 1"]
+    )
+    event_table = service.create_event_table(event, "Tafel 2")
+    db.session.commit()
     return {
+        "event_id": event.public_id,
+        "event_code": event.code,
+        "event_table_id": event_table.public_id,
         "client": client,
         "table_id": table_id,
         "share_token": share_token,
@@ -94,7 +104,9 @@ def url_for_rule(rule: Rule, world: dict[str, Any]) -> str:
         elif name == "fmt":
             values[name] = "csv"
         elif name == "code":
-            values[name] = "en"
+            values[name] = world["event_code"] if rule.endpoint.startswith("conference.") else "en"
+        elif name == "table_id" and rule.endpoint.startswith("conference."):
+            values[name] = world["event_table_id"]
         elif name in world:
             values[name] = world[name]
         else:
