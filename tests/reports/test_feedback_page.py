@@ -59,17 +59,17 @@ def test_an_author_sees_counts_per_verdict_for_each_card(app: Flask) -> None:
 
 def test_comments_stay_hidden_below_k_and_show_shuffled_at_k(app: Flask) -> None:
     author = make_user("auteur@oost.nl", role="author")
-    _feedback(author, "stelling", "unclear", "Eerste opmerking")
-    _feedback(author, "stelling", "unclear", "Tweede opmerking")
+    _feedback(author, "stelling", "unclear", "Eerste zegje")
+    _feedback(author, "stelling", "unclear", "Tweede zegje")
     client = log_in(app, "auteur@oost.nl")
     html = client.get("/feedback").get_data(as_text=True)
-    assert "opmerking" not in html
+    assert "zegje" not in html
     assert 'data-testid="comments-held"' in _card(html, "stelling")
 
-    _feedback(author, "stelling", "strong", "Derde opmerking")  # k = 3
+    _feedback(author, "stelling", "strong", "Derde zegje")  # k = 3
     section = _card(client.get("/feedback").get_data(as_text=True), "stelling")
     shown = re.findall(r"<li>(.*?)</li>", section)
-    assert sorted(shown) == ["Derde opmerking", "Eerste opmerking", "Tweede opmerking"]
+    assert sorted(shown) == ["Derde zegje", "Eerste zegje", "Tweede zegje"]
 
 
 def test_another_organisations_feedback_is_not_visible(app: Flask) -> None:
