@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr
 
@@ -52,3 +52,9 @@ class RemoveAction(Payload):
 
 class EndTable(Payload):
     keep_open_text: StrictBool = False
+
+
+class GiveFeedback(Payload):
+    card_index: Annotated[StrictInt, Field(ge=0, le=1000)]
+    verdict: Literal["unclear", "strong", "not_relevant"]
+    comment: Annotated[StrictStr, Field(max_length=280)] | None = None

@@ -16,7 +16,7 @@ from socketio.exceptions import ConnectionRefusedError
 
 from ..engine import ActionRefused
 from ..engine import actions as act
-from ..live import service
+from ..live import feedback, service
 from ..live.delivery import publish
 from ..live.logins import join_login_rooms
 from ..live.logs import quiet
@@ -44,6 +44,23 @@ def _failed(exc: BaseException, table_id: object = None) -> Ack:
 def _characters(payload: Any) -> int:
     """A payload's length as JSON text, counted as the cards count text: in characters, unescaped."""
     return len(json.dumps(payload, ensure_ascii=False, separators=(",", ":"))) if payload is not None else 0
+
+
+def _checked(payload: Any, extra: tuple[Any, ...], schema: type[p.Payload]) -> Ack | tuple[str, str, Any]:
+    """Size, auth and shape, in that order: (seat, table, data), or the refusal to ack."""
+    if extra:  # one payload per event; more arguments are a malformed message
+        return _refuse(Transport.INVALID_PAYLOAD)
+    if _characters(payload) > current_app.config["MAX_PAYLOAD_CHARACTERS"]:
+        return _refuse(Transport.PAYLOAD_TOO_LARGE)
+    seat_id = session.get("seat")
+    table_id = session.get("table")
+    if not seat_id or not table_id:
+        return _refuse(Transport.NOT_AUTHENTICATED)
+    try:
+        data = schema.model_validate(payload if payload is not None else {})
+    except ValidationError:
+        return _refuse(Transport.INVALID_PAYLOAD)
+    return seat_id, table_id, data
 
 
 def on_namespace_error(exc: BaseException) -> Ack:
@@ -79,6 +96,10 @@ class PlayNamespace(Namespace):
         join_login_rooms()
         session["table"] = table_id
         session["seat"] = connected.seat_id
+        if connected.seat_id:  # the cards this phone already judged: not offered again after a reload
+            you = connected.joined["you"]
+            assert isinstance(you, dict)
+            you["feedback_cards"] = feedback.given(connected.seat_id)
         emit("table_joined", connected.joined)
 
     # -- events ------------------------------------------------------------------------
@@ -92,18 +113,10 @@ class PlayNamespace(Namespace):
         ack: Callable[[Any], Ack] | None = None,
     ) -> Ack:
         """The one path every event takes past the guard: size, auth, shape, engine, commit, emit."""
-        if extra:  # one payload per event; more arguments are a malformed message
-            return _refuse(Transport.INVALID_PAYLOAD)
-        if _characters(payload) > current_app.config["MAX_PAYLOAD_CHARACTERS"]:
-            return _refuse(Transport.PAYLOAD_TOO_LARGE)
-        seat_id = session.get("seat")
-        table_id = session.get("table")
-        if not seat_id or not table_id:
-            return _refuse(Transport.NOT_AUTHENTICATED)
-        try:
-            data = schema.model_validate(payload if payload is not None else {})
-        except ValidationError:
-            return _refuse(Transport.INVALID_PAYLOAD)
+        checked = _checked(payload, extra, schema)
+        if isinstance(checked, dict):
+            return checked
+        seat_id, table_id, data = checked
         try:
             delivery = service.perform(table_id, build(seat_id, data))
         except ActionRefused as exc:
@@ -168,3 +181,17 @@ class PlayNamespace(Namespace):
         if result.get("ok"):
             session["seat"] = None
         return result
+
+    def on_give_feedback(self, payload: Any = None, *extra: Any) -> Ack:
+        """A verdict on a card: past the same checks as every event, but no engine and no emit."""
+        checked = _checked(payload, extra, p.GiveFeedback)
+        if isinstance(checked, dict):
+            return checked
+        seat_id, table_id, data = checked
+        try:
+            card_index = feedback.record(table_id, seat_id, data.card_index, data.verdict, data.comment)
+        except ActionRefused as exc:
+            return _refuse(exc.code)
+        except Exception as exc:
+            return _failed(exc, table_id)
+        return {"ok": True, "card_index": card_index}

@@ -163,4 +163,25 @@ def ui_strings() -> dict[str, str]:
     }
     strings.update(band_names())  # "few", "some", "almost_all": the bands of sensitive cards
     strings.update(error_strings())
+    strings.update(feedback_strings())
     return strings
+
+
+def feedback_strings() -> dict[str, str]:
+    """Card feedback for the deck's authors (static/js/views/feedback.js)."""
+    return {
+        "feedback_title": gettext("Feedback on this card"),
+        "feedback_question": gettext("What did you think of this card?"),
+        "feedback_unclear": gettext("Unclear"),
+        "feedback_strong": gettext("Strong"),
+        "feedback_not_relevant": gettext("Not relevant"),
+        "feedback_add_comment": gettext("Add a comment (optional)"),
+        "feedback_comment_label": gettext("Your comment for the deck's makers (at most 280 characters)"),
+        "feedback_thanks": gettext("Thank you: your feedback goes to the deck's makers, without your name."),
+        "feedback_end_title": gettext("Feedback on the cards"),
+        "feedback_end_intro": gettext(
+            "Which cards were unclear, strong or not relevant? The deck's makers see only counts, "
+            "and comments once several people wrote one; never who said what."
+        ),
+        "feedback_all_done": gettext("You gave feedback on every card. Thank you."),
+    }

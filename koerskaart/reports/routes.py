@@ -13,7 +13,7 @@ from flask_login import current_user
 from ..forms import ActionForm
 from ..i18n import band_names, lang
 from ..models import Table, User
-from . import services, sharing
+from . import feedback, services, sharing
 from .charts import as_image, bar_chart
 from .exports import to_csv, to_markdown
 from .forms import TeamLabelForm
@@ -195,6 +195,39 @@ def shared_summary(token: str) -> Response:
 @bp.get("/s/<token>/summary.<any(pdf, csv, md):fmt>")
 def shared_file(token: str, fmt: str) -> Response:
     return FILES[fmt](*_shared(token))
+
+
+@bp.get("/feedback")
+def feedback_page() -> Response:
+    """Card feedback on one deck version, for the organisation's authors and admins."""
+    user = _user()
+    if user is None:
+        return cast(Response, current_app.login_manager.unauthorized())  # type: ignore[attr-defined]
+    if not feedback.may_read(user):
+        return Response(render_template("reports/feedback.html", forbidden=True), status=403)
+    titles = feedback.deck_titles(lang())
+    slug = request.args.get("deck", "")
+    if slug not in titles:
+        slug = next(iter(titles), "")
+    version = request.args.get("version", type=int)
+    report = feedback.deck_feedback(slug, version, user.organisation_id, lang(), feedback.threshold())
+    response = Response(
+        render_template(
+            "reports/feedback.html",
+            forbidden=False,
+            titles=titles,
+            report=report,
+            verdicts=_verdict_labels(),
+            k=feedback.threshold(),
+            action_form=ActionForm(),
+        )
+    )
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _verdict_labels() -> dict[str, str]:
+    return {"unclear": _("Unclear"), "strong": _("Strong"), "not_relevant": _("Not relevant")}
 
 
 SHARED_ENDPOINTS = {"reports.shared_summary", "reports.shared_file"}

@@ -30,6 +30,7 @@ import { bindHostControls, renderHostControls, renderScreenLinkAndLock } from ".
 import { bindCopyLink, qrBox, renderPhoneLobby } from "./views/lobby.js";
 import { renderPlayers } from "./views/people.js";
 import { renderEnded } from "./views/recap.js";
+import { renderFeedback } from "./views/feedback.js";
 import { renderResultSection } from "./views/result.js";
 
 const data = readData();
@@ -189,6 +190,7 @@ function render(prev) {
       keepFocus($("ended-title"));
     }
   }
+  renderFeedback(state, deck, { strings: S, send: (btn, payload, el) => command(btn, "give_feedback", payload, el) });
 }
 
 function renderCard(host) {

@@ -1,0 +1,138 @@
+"""What players said about a deck's cards, for its authors: counts, and comments only from k on.
+
+Feedback rows carry no player, table or time (``live/feedback.py``). Readers see only
+their own organisation's rows; a card's comments appear only once at least k people
+commented on it, shuffled, so a lone remark is never shown and order reveals nothing.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+
+from flask import current_app
+from sqlalchemy import func, select
+
+from ..engine import MIN_K
+from ..extensions import db
+from ..live import decks
+from ..live.feedback import VERDICTS
+from ..models import CardFeedback, User
+
+READER_ROLES = ("author", "admin")
+_rng = random.SystemRandom()  # the comments' order must not follow the rows' order
+
+
+def threshold() -> int:
+    """k for comments: the configured k, never below the engine's minimum."""
+    return max(MIN_K, int(current_app.config["KOERSKAART_K"]))
+
+
+def may_read(user: User | None) -> bool:
+    """Authors and admins read their organisation's feedback; facilitators do not."""
+    return user is not None and user.role in READER_ROLES
+
+
+@dataclass
+class CardFeedbackView:
+    number: int  # 1-based position in the deck; 0 for a card the installed deck no longer has
+    card_id: str
+    prompt: str
+    counts: dict[str, int] = field(default_factory=dict)  # verdict -> count
+    commenters: int = 0
+    comments: list[str] | None = None  # None: fewer than k comments, kept back
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+
+@dataclass
+class DeckFeedback:
+    slug: str
+    version: int | None  # None: no feedback on this deck yet
+    versions: list[int]
+    cards: list[CardFeedbackView]
+
+
+def versions(slug: str, organisation_id: int) -> list[int]:
+    """The deck versions this organisation has feedback on, newest first."""
+    rows = db.session.scalars(
+        select(CardFeedback.deck_version)
+        .where(CardFeedback.deck_slug == slug, CardFeedback.organisation_id == organisation_id)
+        .distinct()
+    )
+    return sorted(rows, reverse=True)
+
+
+def deck_feedback(
+    slug: str, version: int | None, organisation_id: int, language: str, k: int
+) -> DeckFeedback:
+    """Per card of one deck version: counts per verdict, and shuffled comments from k commenters."""
+    k = max(MIN_K, k)
+    found = versions(slug, organisation_id)
+    if version not in found:
+        version = found[0] if found else None
+    if version is None:
+        return DeckFeedback(slug, None, found, [])
+    mine = (
+        CardFeedback.deck_slug == slug,
+        CardFeedback.deck_version == version,
+        CardFeedback.organisation_id == organisation_id,
+    )
+    counts = db.session.execute(
+        select(CardFeedback.card_id, CardFeedback.verdict, func.count())
+        .where(*mine)
+        # Grouped in the database: the rows' order (ids) never reaches the page.
+        .group_by(CardFeedback.card_id, CardFeedback.verdict)
+    ).all()
+    views: dict[str, CardFeedbackView] = {}
+    for card_id, verdict, count in counts:
+        view = views.setdefault(card_id, CardFeedbackView(0, card_id, card_id))
+        view.counts[verdict] = count
+    comments = db.session.execute(
+        select(CardFeedback.card_id, CardFeedback.comment).where(*mine, CardFeedback.comment.is_not(None))
+    ).all()
+    texts: dict[str, list[str]] = {}
+    for card_id, comment in comments:
+        if comment:
+            texts.setdefault(card_id, []).append(comment)
+    for card_id, said in texts.items():
+        view = views.setdefault(card_id, CardFeedbackView(0, card_id, card_id))
+        view.commenters = len(said)  # one comment per seat and card: comments are people
+        if len(said) >= k:
+            _rng.shuffle(said)
+            view.comments = said
+    _name_cards(slug, language, views)
+    for view in views.values():
+        view.counts = {verdict: view.counts.get(verdict, 0) for verdict in VERDICTS}
+    cards = sorted(views.values(), key=lambda v: (v.number == 0, v.number, v.card_id))
+    return DeckFeedback(slug, version, found, cards)
+
+
+def _name_cards(slug: str, language: str, views: dict[str, CardFeedbackView]) -> None:
+    """Number and prompt from the installed deck; ids stay stable across versions."""
+    deck = decks.get(slug)
+    if deck is None:
+        return
+    for number, card in enumerate(deck.cards, start=1):
+        view = views.get(card.id)
+        if view is not None:
+            view.number = number
+            view.prompt = card.prompt.get(language)
+
+
+def deck_titles(language: str) -> dict[str, str]:
+    """The installed decks a reader may choose, slug -> title."""
+    return {slug: deck.title.get(language) for slug, deck in sorted(decks.installed().items())}
+
+
+__all__ = [
+    "CardFeedbackView",
+    "DeckFeedback",
+    "deck_feedback",
+    "deck_titles",
+    "may_read",
+    "threshold",
+    "versions",
+]
