@@ -16,7 +16,7 @@ ROOT = "koerskaart"
 
 # Shared modules at the top of the package, usable by every layer above them.
 BASE = {"clock", "security", "config", "extensions", "heap"}
-SHARED = BASE | {"i18n", "forms", "qr", "headers"}
+SHARED = BASE | {"i18n", "forms", "qr", "headers", "charts", "pdf", "sheets"}
 CORE = {"engine", "content", "models", "live", "cli"} | SHARED
 FEATURES = {"play", "auth", "reports", "conference", "studio", "analytics"}
 
@@ -34,6 +34,9 @@ ALLOWED: dict[str, set[str]] = {
     "forms": set(),
     "qr": set(),
     "headers": set(),
+    "charts": set(),
+    "pdf": set(),
+    "sheets": set(),
     "models": {"engine", "clock", "security", "extensions"},
     "live": {"engine", "content", "models"} | SHARED,
     "cli": {"content", "live"} | SHARED,

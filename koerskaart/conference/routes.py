@@ -9,6 +9,7 @@ from typing import Any, TypeVar, cast
 import flask_login
 from flask import (
     Blueprint,
+    Response,
     abort,
     current_app,
     flash,
@@ -23,16 +24,22 @@ from flask_login import current_user
 from werkzeug.wrappers import Response as BaseResponse
 from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # newer than the stubs
 
+from ..charts import as_image, bar_chart
 from ..extensions import limiter
 from ..forms import ActionForm
-from ..i18n import lang, scale_labels
+from ..i18n import band_names, lang, scale_labels
 from ..live import decks, service
 from ..live.codes import format_code
 from ..live.delivery import publish
 from ..models import Conference, Pacing
+from ..pdf import render_pdf
 from ..qr import join_qr_svg
 from . import services
+from .exports import to_csv as summary_csv
+from .exports import withheld_text
 from .forms import EventForm, EventJoinForm, HarvestForm
+from .summary import ConferenceSummary
+from .summary import build as build_summary
 from .ui_strings import dashboard_strings
 
 bp = Blueprint("conference", __name__)
@@ -279,3 +286,69 @@ def my_seat(event_id: str) -> BaseResponse:
         flash(_("You are not seated at this event. Join with the event code."), "info")
         return redirect(url_for("conference.join"))
     return _seated(conference, table.public_id, token)
+
+
+# -- the conference summary -----------------------------------------------------------------------
+
+
+def _event_summary(event_id: str) -> tuple[Conference, ConferenceSummary]:
+    conference = _running(event_id)  # the same people as the dashboard; 403 for anyone else
+    summary = build_summary(conference, lang(), scale_labels())
+    if summary is None:  # its deck is no longer installed
+        abort(404)
+    return conference, summary
+
+
+def _summary_context(conference: Conference, summary: ConferenceSummary, for_pdf: bool) -> dict[str, Any]:
+    bands = band_names()
+    charts = {}
+    for card in summary.cards:
+        if card.shown is None or not card.shown.counts:
+            continue
+        title = _("Answers to card %(number)s", number=card.number)
+        chart = bar_chart(card.labels, card.shown.counts, card.shown.n, title, bands)
+        # In the PDF an <img> with alt text, which WeasyPrint tags as a Figure (PDF/UA).
+        charts[card.number] = as_image(chart, title) if for_pdf else chart
+    return {
+        "conference": conference,
+        "summary": summary,
+        "charts": charts,
+        "bands": bands,
+        "withheld": {card.number: withheld_text(card, summary.k, _) for card in summary.cards},
+    }
+
+
+def _summary_download(body: bytes, mimetype: str, conference: Conference, extension: str) -> Response:
+    response = Response(body, mimetype=mimetype)
+    name = f"koerskaart-evenement-{conference.held_on.isoformat()}.{extension}"
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.get("/events/<event_id>/summary")
+@login_required
+def event_summary(event_id: str) -> Response:
+    conference, summary = _event_summary(event_id)
+    response = Response(
+        render_template("conference/summary.html", **_summary_context(conference, summary, for_pdf=False))
+    )
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.get("/events/<event_id>/summary.pdf")
+@login_required
+def event_summary_pdf(event_id: str) -> Response:
+    conference, summary = _event_summary(event_id)
+    html = render_template(
+        "conference/summary_print.html", **_summary_context(conference, summary, for_pdf=True)
+    )
+    return _summary_download(render_pdf(html), "application/pdf", conference, "pdf")
+
+
+@bp.get("/events/<event_id>/summary.csv")
+@login_required
+def event_summary_csv(event_id: str) -> Response:
+    conference, summary = _event_summary(event_id)
+    return _summary_download(summary_csv(summary, _, band_names()), "text/csv", conference, "csv")

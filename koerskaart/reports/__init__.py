@@ -9,7 +9,7 @@ if TYPE_CHECKING:
 
 
 def init_app(app: Flask) -> None:
-    from .pdf import quiet_render_libraries
+    from ..pdf import quiet_render_libraries
     from .retention import retention_cli
     from .routes import bp
 

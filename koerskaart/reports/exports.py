@@ -7,32 +7,17 @@ import io
 import re
 from collections.abc import Callable
 
+from ..sheets import decimal as _number
+from ..sheets import text_cell as _text
 from .aggregate import CardAggregate, Measure
 from .summary import CardSummary, TeamSummary
 
 Translate = Callable[[str], str]
 Plural = Callable[[str, str, int], str]  # flask_babel.ngettext: fills in %(num)s itself
 
-# OWASP (CSV injection): a cell starting with one of these is a formula to Excel, LibreOffice
-# and Google Sheets; ASVS adds NUL.
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\0")
-
-
-def _number(value: float | None, places: int = 1) -> str:
-    """Dutch decimal comma, so Excel in a Dutch locale reads a number, not text."""
-    return "" if value is None else f"{value:.{places}f}".replace(".", ",")
-
 
 def _value(count: int | str, bands: dict[str, str]) -> str:
     return str(count) if isinstance(count, int) else bands.get(count, count)
-
-
-def _text(value: str) -> str:
-    """A text cell that a spreadsheet shows as text, never runs as a formula: OWASP's leading quote.
-
-    Only text goes through here; numbers (counts, Dutch decimals) stay numbers.
-    """
-    return "'" + value if value.startswith(FORMULA_START) else value
 
 
 def to_csv(summary: TeamSummary, _: Translate, bands: dict[str, str]) -> bytes:

@@ -10,14 +10,14 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
+from ..charts import as_image, bar_chart
 from ..forms import ActionForm
 from ..i18n import band_names, lang
 from ..models import Table, User
+from ..pdf import render_pdf
 from . import feedback, services, sharing
-from .charts import as_image, bar_chart
 from .exports import to_csv, to_markdown
 from .forms import TeamLabelForm
-from .pdf import render_pdf
 from .summary import TeamSummary
 
 bp = Blueprint("reports", __name__)

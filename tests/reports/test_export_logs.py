@@ -15,7 +15,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from koerskaart.reports.pdf import RENDER_LOGGERS
+from koerskaart.pdf import RENDER_LOGGERS
 from tests.helpers.hostile import played_with
 from tests.helpers.users import log_in, make_user
 

@@ -15,7 +15,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.serving import make_server
 
-from koerskaart.reports.charts import FONT
+from koerskaart.charts import FONT
 from tests.helpers.hostile import played_with
 from tests.helpers.infra import require
 from tests.helpers.users import PASSWORD, make_user
