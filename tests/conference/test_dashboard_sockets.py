@@ -224,7 +224,9 @@ def test_a_facilitator_of_another_organisation_is_refused(server: RealServer, ev
     event_id, _key = event
     stranger = Dashboard(server.url)
     stranger.log_in("fac@west.example", PASSWORD)
-    raw, frame = raw_connect(server.url, {"event": event_id, "as": "dashboard"}, dict(stranger.http.cookies))
+    raw, frame = raw_connect(
+        server.url, {"event": event_id, "as": "dashboard"}, dict(stranger.http.cookies.items())
+    )
     try:
         assert refused(frame), frame
     finally:
@@ -305,7 +307,7 @@ def test_a_dashboard_sees_an_answer_within_a_second_and_goes_with_its_login(
         facilitator.wait_for("disconnect", since=mark, timeout=5)
         # Its cookies no longer open the dashboard.
         raw, frame = raw_connect(
-            server.url, {"event": event_id, "as": "dashboard"}, dict(facilitator.http.cookies)
+            server.url, {"event": event_id, "as": "dashboard"}, dict(facilitator.http.cookies.items())
         )
         try:
             assert refused(frame), frame
