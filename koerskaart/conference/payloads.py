@@ -41,8 +41,7 @@ class MovePlayer(Payload):
 
 
 class MergeTables(Payload):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
-
+    # "from" only, as documented: populating by the field's name would accept "source" too.
     source: TableId = Field(alias="from")
     into: TableId
 
