@@ -89,6 +89,8 @@ def on_table_change(
     for event in events:
         if isinstance(event, ev.AnswersSealed):
             emits += _sealed(conference_id, new.cards[event.card_index], event)
+        elif isinstance(event, ev.TableEnded) and not event.keep_open_text:
+            _forget_texts(conference_id)
     dashboard = dashboard_room(conference_id)
     if any(event.audience is ev.Audience.TABLE and event.changes_state for event in events):
         row = dashboard_row(table_public_id, stored.label, stored.seating_closed, new, stored.activity_at)
@@ -152,6 +154,14 @@ def _sealed(conference_id: int, card: CardRule, event: ev.AnswersSealed) -> list
         return []  # a harvest releases once, when the facilitator says so
     view = try_release(conference, event.card_index, harvest=False)
     return plenary_emits(conference, view) if view is not None else []
+
+
+def _forget_texts(conference_id: int) -> None:
+    """A table ended without keeping its open answers (rule 5): a released sample may hold
+    some of them, and a sample names no table, so every sample of the event goes."""
+    db.session.execute(
+        update(PlenaryRelease).where(PlenaryRelease.conference_id == conference_id).values(texts=None)
+    )
 
 
 def _latest(conference_id: int, card_index: int) -> list[PlenaryRelease]:

@@ -98,3 +98,20 @@ def test_a_harvest_releases_once_when_the_facilitator_says_so(app: Flask) -> Non
         assert exc.code == "already_released"
     else:
         raise AssertionError("a harvest released twice")
+
+
+def test_a_table_ending_without_keeping_open_text_clears_the_rooms_text_samples(app: Flask) -> None:
+    from koerskaart.engine import actions as act
+    from koerskaart.extensions import db
+    from tests.helpers.proefdeck import OPEN
+
+    event = make_event(tables=3)
+    people = [join(event) for _ in range(12)]
+    services.show_card(event, OPEN)
+    for number, person in enumerate(people):
+        answer(person, OPEN, f"antwoord {number}")
+    release = PlenaryRelease.query.filter_by(conference_id=event.id, card_index=OPEN).one()
+    assert release.texts  # four answers at each of three tables: the room may see a sample
+    service.perform(tables_of(event)[0].public_id, act.Conclude(keep_open_text=False))
+    db.session.expire_all()
+    assert PlenaryRelease.query.filter_by(conference_id=event.id, card_index=OPEN).one().texts is None
