@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from tests.conference.test_dashboard_sockets import Dashboard, create_account, join_event
+from tests.helpers.conference_clients import Dashboard, create_account, join_event
 from tests.helpers.infra import postgres_server, redis_server
 from tests.helpers.real_server import Phone, RealServer
 from tests.helpers.users import PASSWORD
