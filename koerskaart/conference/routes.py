@@ -33,7 +33,7 @@ from ..models import Conference, Pacing
 from ..qr import join_qr_svg
 from . import services
 from .forms import EventForm, EventJoinForm, HarvestForm
-from .ui_strings import dashboard_strings
+from .ui_strings import dashboard_strings, screen_strings
 
 bp = Blueprint("conference", __name__)
 F = TypeVar("F", bound=Callable[..., Any])
@@ -180,7 +180,7 @@ def screen(event_id: str) -> str:
         "conference/screen.html",
         conference=conference,
         cards=cards_for_page(conference.deck_slug, lang()),
-        strings=dashboard_strings(),
+        strings=screen_strings(),
         scale_labels=scale_labels(),
     )
 

@@ -1,4 +1,5 @@
-/* KoersKaart: the Socket.IO connection to the /play namespace (docs/socket-protocol.md).
+/* KoersKaart: the Socket.IO connection to the /play namespace, or /conference for the
+   event's big screen (docs/socket-protocol.md).
    WebSocket transport only; commands always resolve to the server's acknowledgement or
    to {ok: false, error: "offline" | "timeout" | "unknown"}, never reject. After a
    disconnect by the server ("io server disconnect": a restart, a logout elsewhere) it
@@ -15,10 +16,11 @@ const RECONNECT_AFTER_SERVER_DISCONNECT = 1000; // ms
  *   connecting(again)  a (re)connection attempt failed; still trying
  *   refused()          the server refused us (no seat, wrong key): not worth retrying
  * After stop() no callback and no server event is delivered any more.
+ * `namespace` is "/play" unless given ("/conference": the event's big screen).
  */
-export function connect(io, auth, callbacks) {
+export function connect(io, auth, callbacks, namespace = "/play") {
   if (typeof io !== "function") return null;
-  const socket = io("/play", { transports: ["websocket"], auth });
+  const socket = io(namespace, { transports: ["websocket"], auth });
   let everConnected = false;
   let stopped = false;
 
