@@ -33,7 +33,8 @@ def test_the_screen_page_renders_with_its_data_and_no_key(app: Flask) -> None:
     assert isinstance(data["cards"], list) and data["cards"]
     strings = data["strings"]
     assert isinstance(strings, dict)
-    for name in ("people_at_tables", "spread_low", "spread_medium", "spread_high", "few", "some", "almost_all"):
+    needed = ("people_at_tables", "spread_low", "spread_medium", "spread_high", "few", "some", "almost_all")
+    for name in needed:
         assert strings[name], name
     assert "%(share)s" in strings["spread_high"]
     assert 'src="/static/js/plenary.js"' in html
@@ -44,9 +45,9 @@ def test_the_screen_page_renders_with_its_data_and_no_key(app: Flask) -> None:
 def test_the_screen_page_speaks_english_when_asked(app: Flask) -> None:
     conference = make_event()
     client = app.test_client()
-    html = client.get(
-        f"/events/{conference.public_id}/screen", headers={"Accept-Language": "en"}
-    ).get_data(as_text=True)
+    html = client.get(f"/events/{conference.public_id}/screen", headers={"Accept-Language": "en"}).get_data(
+        as_text=True
+    )
     assert "Waiting for at least 3 tables" in html
     assert "Tables differ strongly from each other" in _data(html)["strings"]["spread_high"]  # type: ignore[index]
 

@@ -31,6 +31,7 @@ import { bindCopyLink, qrBox, renderPhoneLobby } from "./views/lobby.js";
 import { renderPlayers } from "./views/people.js";
 import { renderEnded } from "./views/recap.js";
 import { renderResultSection } from "./views/result.js";
+import { bindEventNotice, renderPacing } from "./views/event-notice.js";
 
 const data = readData();
 const S = data.strings;
@@ -52,6 +53,8 @@ if (transport) start();
 else showConn(S.error_server_error);
 
 function start() {
+  // a conference table: first, so the banner is there when the snapshot renders
+  bindEventNotice(transport, S, { followMoves: true });
   transport.on("table_joined", (msg) => {
     if (finished || !msg || !msg.table) return;
     const prev = state.table;
@@ -189,6 +192,7 @@ function render(prev) {
       keepFocus($("ended-title"));
     }
   }
+  renderPacing(table, host); // a steered conference table: the facilitator paces it, not the host
 }
 
 function renderCard(host) {
