@@ -40,7 +40,7 @@ from .exports import withheld_text
 from .forms import EventForm, EventJoinForm, HarvestForm
 from .summary import ConferenceSummary
 from .summary import build as build_summary
-from .ui_strings import dashboard_strings
+from .ui_strings import dashboard_strings, screen_strings
 
 bp = Blueprint("conference", __name__)
 F = TypeVar("F", bound=Callable[..., Any])
@@ -187,7 +187,7 @@ def screen(event_id: str) -> str:
         "conference/screen.html",
         conference=conference,
         cards=cards_for_page(conference.deck_slug, lang()),
-        strings=dashboard_strings(),
+        strings=screen_strings(),
         scale_labels=scale_labels(),
     )
 

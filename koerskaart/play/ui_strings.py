@@ -160,6 +160,16 @@ def ui_strings() -> dict[str, str]:
         "ended_announce": gettext("The game has ended."),
         # the table screen's pages, when a list does not fit
         "page_of": gettext("Page %(n)s of %(total)s"),
+        # a table at a conference (views/event-notice.js)
+        "table_n": gettext("Table %(label)s"),
+        "event_announcement": gettext("Message from the facilitator: %(text)s"),
+        "event_countdown_left": gettext("Time left: %(time)s"),
+        "event_countdown_up": gettext("Time is up"),
+        "steered_note": gettext("The facilitator opens the cards."),
+        "steered_wait": gettext("The facilitator starts the game for every table. Keep this page open."),
+        "held_here": gettext(
+            "The whole room harvests this card together: the facilitator opens the next card."
+        ),
     }
     strings.update(band_names())  # "few", "some", "almost_all": the bands of sensitive cards
     strings.update(error_strings())

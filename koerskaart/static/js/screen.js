@@ -23,6 +23,7 @@ import { renderCount, renderNames } from "./views/people.js";
 import { renderEnded } from "./views/recap.js";
 import { renderResultSection } from "./views/result.js";
 import { ScreenFit } from "./views/screen-fit.js";
+import { bindEventNotice } from "./views/event-notice.js";
 
 const data = readData();
 const S = data.strings;
@@ -71,6 +72,7 @@ if (!key) {
   if (!transport) {
     refused(S.error_server_error);
   } else {
+    bindEventNotice(transport, S); // a conference table: the event, the table, the facilitator's message
     transport.on("table_joined", (msg) => {
       if (!msg || !msg.table) return;
       apply(applyJoined(state, msg).state);

@@ -32,6 +32,7 @@ import { renderPlayers } from "./views/people.js";
 import { renderEnded } from "./views/recap.js";
 import { renderFeedback } from "./views/feedback.js";
 import { renderResultSection } from "./views/result.js";
+import { bindEventNotice, renderPacing } from "./views/event-notice.js";
 
 const data = readData();
 const S = data.strings;
@@ -53,6 +54,8 @@ if (transport) start();
 else showConn(S.error_server_error);
 
 function start() {
+  // a conference table: first, so the banner is there when the snapshot renders
+  bindEventNotice(transport, S, { followMoves: true });
   transport.on("table_joined", (msg) => {
     if (finished || !msg || !msg.table) return;
     const prev = state.table;
@@ -191,6 +194,7 @@ function render(prev) {
     }
   }
   renderFeedback(state, deck, { strings: S, send: (btn, payload, el) => command(btn, "give_feedback", payload, el) });
+  renderPacing(table, host); // a steered conference table: the facilitator paces it, not the host
 }
 
 function renderCard(host) {

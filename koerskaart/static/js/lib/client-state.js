@@ -75,6 +75,8 @@ export function answerProgress(state, card) {
  *   showReveal: a result is possible on this card at this table (enough seats for its threshold)
  *   noResultNeeds: k when it is not (a table of two, a sensitive or open card with too few seats), else null
  *   confirmSkip: skipping would throw away answers that could still be shown
+ *   held: a conference table waits at this harvest card (snapshot.hold_at) until the facilitator
+ *     releases it: next and skip would pass it, so they are not available (finishing still is)
  */
 export function hostControls(state, card) {
   const table = state.table;
@@ -89,6 +91,7 @@ export function hostControls(state, card) {
   const last = idx >= table.card_count - 1;
   const reachable = total >= need;
   const forward = open && answered > 0 ? "skip" : last ? "finish" : "next";
+  const held = typeof table.hold_at === "number" && idx >= table.hold_at && forward !== "finish";
   return {
     open,
     last,
@@ -102,7 +105,8 @@ export function hostControls(state, card) {
     revealNeeds: open && reachable && answered < need ? need : null,
     noResultNeeds: open && !reachable ? need : null,
     confirmSkip: open && reachable && answered > 0,
-    canForward: !paused,
+    canForward: !paused && !held,
+    held,
   };
 }
 

@@ -53,6 +53,7 @@ export function renderHostControls(controls, strings) {
   const hints = [];
   if (controls.revealNeeds !== null) hints.push(fmt(strings.reveal_needs, { k: controls.revealNeeds }));
   if (controls.noResultNeeds !== null) hints.push(fmt(strings.no_result_here, { k: controls.noResultNeeds }));
+  if (controls.held) hints.push(strings.held_here);
   $("hostbar-hint").textContent = hints.join(" ");
   $("pause-table").textContent = controls.paused ? strings.resume : strings.pause;
   document.querySelectorAll("[data-timer]").forEach((btn) => (btn.disabled = controls.paused));
