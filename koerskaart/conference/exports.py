@@ -91,7 +91,11 @@ def to_csv(summary: ConferenceSummary, _: Translate, bands: dict[str, str]) -> b
                 text_cell(table.label),
                 table.players,
                 table.reached,
-                _("finished") if table.done else _("stopped before the end"),
+                _("still playing")
+                if table.playing
+                else _("finished")
+                if table.done
+                else _("stopped before the end"),
             ]
         )
     writer.writerow([])

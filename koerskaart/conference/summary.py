@@ -75,6 +75,7 @@ class TableProgress:
     players: int
     reached: int  # cards played through: revealed, closed with too few answers, or discussed
     done: bool  # ended at the deck's last card
+    playing: bool = False  # not ended yet (the event still runs)
 
 
 @dataclass(frozen=True)
@@ -163,6 +164,7 @@ def _progress(conference: Conference) -> list[TableProgress]:
                 players=len(state.seats),
                 reached=reached,
                 done=state.status is TableStatus.ENDED and state.card_index == len(state.cards) - 1,
+                playing=state.status is not TableStatus.ENDED,
             )
         )
     return rows
