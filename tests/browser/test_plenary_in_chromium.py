@@ -21,7 +21,7 @@ import socketio
 from playwright.sync_api import expect
 
 from tests.browser.pages import PHONE, PROJECTOR, SERVER_ENV, fit_problems
-from tests.helpers.proefdeck import CHOICE, STATEMENT
+from tests.helpers.proefdeck import CHOICE, OPEN, SENSITIVE, STATEMENT
 from tests.helpers.real_server import ROOT, Phone, RealServer
 from tests.helpers.users import PASSWORD
 
@@ -72,6 +72,8 @@ class Dashboard:
         self.login = Phone(server.url)
         self.login.log_in(FACILITATOR, PASSWORD)
         self.sio = socketio.Client(reconnection=False)
+        self.joined: list[dict[str, Any]] = []
+        self.sio.on("event_joined", self.joined.append, namespace="/conference")
         cookies = "; ".join(f"{name}={value}" for name, value in self.login.http.cookies.items())
         self.sio.connect(
             server.url,
@@ -180,6 +182,40 @@ def test_the_big_screen_follows_the_room_and_a_phone_follows_the_facilitator(
         problems += fit_problems(screen, "result at 1920 x 1080")
         screen.set_viewport_size(PROJECTOR["viewport"])
         screen.screenshot(path=str(artifacts / "plenary-result.png"))
+
+        # a sensitive card: the room sees bands in words, never counts
+        dashboard.call("show_card", {"card_index": SENSITIVE})
+        for person in people:
+            assert person.call("submit_answer", {"card_index": SENSITIVE, "value": 4}).get("ok")
+        dashboard.call("show_on_screen", {"card_index": SENSITIVE})
+        expect(screen.get_by_test_id("plenary-result")).to_be_visible()
+        values = screen.locator("#result-body [data-testid^=result-count-]").all_inner_texts()
+        assert values and not any(value.strip().isdigit() for value in values), values
+        assert "de meesten of iedereen" in values
+        problems += fit_problems(screen, "sensitive result")
+
+        # an open card: a shuffled sample of what people wrote
+        dashboard.call("show_card", {"card_index": OPEN})
+        for number, person in enumerate(people):
+            text = f"Antwoord {number}: we zeggen vaker hardop wat we zien, ook als het ongemakkelijk is."
+            assert person.call("submit_answer", {"card_index": OPEN, "value": text}).get("ok")
+        dashboard.call("show_on_screen", {"card_index": OPEN})
+        expect(screen.locator("#result-body .texts li").first).to_contain_text("Antwoord")
+        problems += fit_problems(screen, "open texts")
+        screen.screenshot(path=str(artifacts / "plenary-open.png"))
+
+        # the facilitator moves Zoë: her phone follows to the new table
+        dashboard.call("close_rounds", {})
+        rows = Dashboard(live_server, seeded["id"]).joined  # a fresh dashboard's view of the tables
+        assert rows, "no event_joined"
+        tables = rows[-1]["tables"]
+        here = next(t for t in tables if any(p["nickname"] == "Zoë" for p in t["players"]))
+        zoe = next(p for p in here["players"] if p["nickname"] == "Zoë")
+        elsewhere = next(t for t in tables if t["id"] != here["id"])
+        dashboard.call("move_player", {"seat_id": zoe["id"], "to": elsewhere["id"]})
+        phone.wait_for_url(re.compile(rf"/t/{elsewhere['id']}$"))
+        expect(phone.get_by_test_id("event-banner")).to_contain_text("Leiderschapsdag")
+        expect(phone.get_by_test_id("event-table")).to_have_text(elsewhere["label"])
 
         # another card without a release: the screen waits again; no card: the code again
         dashboard.call("show_on_screen", {"card_index": CHOICE})
