@@ -64,11 +64,13 @@ if (!key) {
       if (!msg || !msg.event) return;
       event = msg.event;
       plenary = msg.plenary || null;
+      countdown.set(event.countdown_ends_at, event.server_time);
       render();
     });
     transport.on("event_updated", (next) => {
       if (!next) return;
       event = next;
+      countdown.set(event.countdown_ends_at, event.server_time); // server_time is this message's
       render();
     });
     transport.on("plenary_updated", (release) => {
@@ -84,7 +86,6 @@ if (!key) {
 function render() {
   const mode = screenMode(event, plenary);
   const card = event.plenary_card === null || event.plenary_card === undefined ? null : data.cards[event.plenary_card];
-  countdown.set(event.countdown_ends_at, event.server_time);
   renderPrompt(event, card);
   if (mode === "join" || mode === "ended") {
     renderJoin(event, showQr);

@@ -120,6 +120,8 @@ function render() {
 
 function renderLobby() {
   const { table, join } = state;
+  // a conference table has no code of its own: people join the event (its big screen shows the code)
+  for (const el of [document.querySelector(".screen-steps"), $("join-code"), $("join-qr")]) el.hidden = !join;
   if (join) {
     renderJoinCode(join);
     $("join-url").textContent = shortUrl(join.url.split("#")[0]);

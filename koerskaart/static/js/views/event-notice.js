@@ -88,5 +88,9 @@ export function renderPacing(table, host) {
     ],
     steered
   );
-  if (steered) hideAll([$("hostbar"), $("banner-resume")], true);
+  if (steered) {
+    // the lobby's host panel explains starting the game: here the facilitator does that
+    hideAll([$("hostbar"), $("banner-resume"), $("lobby-host")], true);
+    if (wait) wait.hidden = false;
+  }
 }
