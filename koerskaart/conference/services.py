@@ -8,6 +8,7 @@ event's, so the two orders cannot meet in a cycle.
 
 from __future__ import annotations
 
+import re
 import secrets
 import time
 from collections.abc import Iterator
@@ -231,8 +232,9 @@ def loads(conference: Conference) -> list[TableLoad]:
 
 
 def _next_label(conference: Conference) -> str:
+    # "Tafel 3" and "3" both count as 3: a new table never repeats a name already shown.
     labels = [t.conference_label or "" for t in _tables(conference)]
-    numbers = [int(label) for label in labels if label.isdigit()]
+    numbers = [int(found.group(1)) for label in labels if (found := re.search(r"(\d+)$", label))]
     return str(max(numbers, default=0) + 1)
 
 

@@ -115,3 +115,11 @@ def test_a_table_ending_without_keeping_open_text_clears_the_rooms_text_samples(
     service.perform(tables_of(event)[0].public_id, act.Conclude(keep_open_text=False))
     db.session.expire_all()
     assert PlenaryRelease.query.filter_by(conference_id=event.id, card_index=OPEN).one().texts is None
+
+
+def test_a_table_opened_for_late_arrivals_gets_the_next_number_after_the_named_tables(app: Flask) -> None:
+    event = make_event(tables=2, target=3)
+    for _ in range(7):
+        join(event)
+    labels = [t.conference_label for t in tables_of(event)]
+    assert labels == ["Tafel 1", "Tafel 2", "3"]  # shown as "Tafel 3"
