@@ -31,7 +31,8 @@ export function renderFeedback(state, deck, opts) {
   for (const i of (state.you && state.you.feedback_cards) || []) given.add(i);
   const open = offerable(table, given);
   const playing = table && table.status === "playing";
-  const atCard = box("feedback-card", () => $("result").after(cardBox(opts.strings)));
+  // After the conversation questions: the host bar stays a few Tabs after the result.
+  const atCard = box("feedback-card", () => $("card-source").after(cardBox(opts.strings)));
   atCard.hidden = !(playing && (open.length || thanked(atCard, table.card_index)));
   if (playing && !atCard.hidden) place(atCard.querySelector(".feedback__cards"), [table.card_index], deck, opts);
   if (table && table.status === "ended") {
