@@ -78,7 +78,7 @@ def said(laptop: Any, text: str) -> None:
 
 
 def test_a_facilitator_runs_three_tables_harvests_the_room_and_hands_over_the_summary(
-    live_server: RealServer, open_page: Any, tmp_path: Path
+    live_server: RealServer, open_page: Any, tmp_path: Path, artifacts: Path
 ) -> None:
     create_account(live_server, EMAIL)
     laptop = open_page(**LAPTOP, accept_downloads=True)
@@ -133,6 +133,9 @@ def test_a_facilitator_runs_three_tables_harvests_the_room_and_hands_over_the_su
     expect(projector.get_by_test_id("plenary-chart")).to_be_visible()
     expect(projector.get_by_test_id("plenary-spread")).to_be_visible()
     assert fit_problems(projector, "the big screen with a result") == []
+    projector.screenshot(path=str(artifacts / "conference-big-screen.png"))
+    laptop.screenshot(path=str(artifacts / "conference-dashboard.png"), full_page=True)
+    groups[0][0].screenshot(path=str(artifacts / "conference-phone.png"), full_page=True)
 
     # Between cards (no round open) the facilitator moves a player to another table.
     mover = groups[0][-1]
