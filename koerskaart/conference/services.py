@@ -18,17 +18,17 @@ from datetime import date
 from typing import Any
 
 from flask import url_for
-from flask_login import current_user
 from sqlalchemy import case, func, select
 
 from ..clock import utcnow
 from ..engine import ActionRefused, TableStatus
 from ..engine import actions as act
+from ..engine.cards import clean_text
 from ..engine.pacing import phases
 from ..engine.seating import TableLoad, choose_table, merge_partner
 from ..extensions import db
 from ..live import conference as live_conference
-from ..live import decks, service, store
+from ..live import decks, service
 from ..live.codes import format_code, new_join_code, normalise_code
 from ..live.delivery import Delivery, Emit
 from ..live.rooms import CONFERENCE_NAMESPACE, dashboard_room, event_room, plenary_room
@@ -295,8 +295,8 @@ def move(conference: Conference, seat_id: str, to_table: str) -> Delivery:
 
 
 def _move_one(event: Conference, source: str, seat_id: str, target: str) -> Delivery:
+    # unseat and reseat each refuse while a round is open at their table; a refusal rolls both back.
     moved_url = url_for("conference.my_seat", event_id=event.public_id)
-    _check_free(target)
     try:
         mover, delivery = service.unseat(source, seat_id, moved_to=moved_url)
         _new_id, joined = service.reseat(target, mover)
@@ -311,22 +311,12 @@ def _move_one(event: Conference, source: str, seat_id: str, target: str) -> Deli
     return delivery
 
 
-def _check_free(table_public_id: str) -> None:
-    stored = store.load(table_public_id)
-    if stored is None:
-        raise Refused("unknown_table")
-    if service._open_at(stored.state):
-        raise Refused("round_open")
-
-
 def merge(conference: Conference, source: str, into: str) -> Delivery:
     """Everyone at ``source`` moves to ``into``; ``source`` then ends (its own rounds are kept)."""
     with _seating(conference) as event:
         tables = {t.public_id: t for t in _tables(event) if t.status != TableStatus.ENDED.value}
         if source not in tables or into not in tables or source == into:
             raise Refused("unknown_table")
-        _check_free(source)
-        _check_free(into)
         state = service.current_state(tables[source])
         delivery = Delivery()
         for seat_id in list(state.seats):
@@ -404,8 +394,6 @@ def announce(conference: Conference, text: str | None, countdown_seconds: int | 
     _event_open(conference)
     if countdown_seconds is not None and not COUNTDOWN_RANGE[0] <= countdown_seconds <= COUNTDOWN_RANGE[1]:
         raise Refused("invalid_input")
-    from ..engine.cards import clean_text
-
     conference.announcement = clean_text(text or "", ANNOUNCEMENT_MAX) or None
     conference.countdown_ends_at = time.time() + countdown_seconds if countdown_seconds else None
     db.session.commit()
@@ -598,7 +586,3 @@ def screen_joined(conference: Conference) -> dict[str, object]:
         "plenary": plenary,
         "server_time": time.time(),
     }
-
-
-def running_user() -> Any:
-    return current_user

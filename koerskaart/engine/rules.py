@@ -197,6 +197,13 @@ def _enter(state: TableState, ctx: Context, index: int) -> None:
         ctx.emit(e.CardShown(index))
 
 
+def _begin(state: TableState, ctx: Context, index: int) -> None:
+    """Lobby -> playing, at card ``index`` (the host starts at the first; a facilitator anywhere)."""
+    state.status = TableStatus.PLAYING
+    ctx.emit(e.GameStarted())
+    _enter(state, ctx, index)
+
+
 def _remove_seat(state: TableState, ctx: Context, seat_id: str) -> None:
     seat = state.seats.pop(seat_id)
     ctx.emit(e.SeatLeft(seat_id))
@@ -230,13 +237,8 @@ def _join(action: a.Join, state: TableState, ctx: Context) -> None:
         action.seat_id, nickname, is_host=action.as_host or not state.seats, perspective=perspective
     )
     ctx.emit(e.SeatJoined(action.seat_id))
-    current = state.current_round
-    if (
-        state.status is TableStatus.PLAYING
-        and current is not None
-        and current.status is RoundStatus.OPEN
-        and state.cards[current.card_index].answerable
-    ):
+    current = state.answering_round
+    if current is not None:
         _count(state, ctx, current)
 
 
@@ -270,9 +272,7 @@ def _start(action: a.Start, state: TableState, ctx: Context) -> None:
     _pacer(state, action.by)
     if state.status is not TableStatus.LOBBY:
         raise ActionRefused(Code.WRONG_STATE)
-    state.status = TableStatus.PLAYING
-    ctx.emit(e.GameStarted())
-    _enter(state, ctx, 0)
+    _begin(state, ctx, 0)
 
 
 @_handle.register
@@ -416,9 +416,7 @@ def _show(action: a.Show, state: TableState, ctx: Context) -> None:
     if state.status is TableStatus.ENDED:
         return
     if state.status is TableStatus.LOBBY:
-        state.status = TableStatus.PLAYING
-        ctx.emit(e.GameStarted())
-        _enter(state, ctx, index)
+        _begin(state, ctx, index)
         return
     if index == state.card_index:
         return
@@ -428,13 +426,8 @@ def _show(action: a.Show, state: TableState, ctx: Context) -> None:
 
 @_handle.register
 def _close_all(action: a.CloseAll, state: TableState, ctx: Context) -> None:
-    current = state.current_round
-    if (
-        state.status is TableStatus.PLAYING
-        and current is not None
-        and current.status is RoundStatus.OPEN
-        and state.cards[current.card_index].answerable
-    ):
+    current = state.answering_round
+    if current is not None:
         _close(state, ctx, current)
 
 

@@ -91,6 +91,19 @@ class TableState:
         return self.rounds.get(self.card_index)
 
     @property
+    def answering_round(self) -> Round | None:
+        """The round that takes answers now: playing, open, on an answerable card; else None."""
+        current = self.current_round
+        if (
+            self.status is TableStatus.PLAYING
+            and current is not None
+            and current.status is RoundStatus.OPEN
+            and self.cards[current.card_index].answerable
+        ):
+            return current
+        return None
+
+    @property
     def current_card(self) -> CardRule:
         return self.cards[self.card_index]
 

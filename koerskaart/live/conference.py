@@ -18,7 +18,7 @@ from typing import Any
 
 from sqlalchemy import select, text, update
 
-from ..engine import CardKind, CardRule, RoundStatus, TableState, TableStatus
+from ..engine import MIN_K, CardKind, CardRule, RoundStatus, TableState, TableStatus
 from ..engine import events as ev
 from ..engine.pacing import Phase, Progress, phases
 from ..engine.plenary import Release, Tally, release, sample_texts, spread, spread_band
@@ -250,8 +250,6 @@ def try_release(conference: Conference, card_index: int, *, harvest: bool) -> di
 
 
 def conference_k(conference: Conference) -> int:
-    from ..engine import MIN_K
-
     k = db.session.scalar(select(Table.k).where(Table.conference_id == conference.id).limit(1))
     return max(MIN_K, k or MIN_K)
 
@@ -280,11 +278,6 @@ def plenary_emits(conference: Conference, view: dict[str, object]) -> list[Emit]
     return emits
 
 
-def touch(table_id: int, now: float) -> None:
-    """Mark a table active (seating and moves happen outside ``perform``)."""
-    db.session.execute(update(Table).where(Table.id == table_id).values(activity_at=now))
-
-
 __all__ = [
     "conference_k",
     "dashboard_row",
@@ -294,6 +287,5 @@ __all__ = [
     "progress",
     "release_view",
     "tally",
-    "touch",
     "try_release",
 ]

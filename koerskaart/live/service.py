@@ -20,7 +20,7 @@ from typing import Literal
 from flask import current_app, url_for
 from sqlalchemy import func, select
 
-from ..engine import MIN_K, ActionRefused, Code, RoundStatus, TableState, TableStatus, apply
+from ..engine import MIN_K, ActionRefused, Code, TableState, TableStatus, apply
 from ..engine import actions as act
 from ..extensions import db
 from ..models import Conference, Seat, Table, User
@@ -201,16 +201,6 @@ def create_event_table(conference: Conference, label: str | None, hold_at: int |
     return table
 
 
-def _open_at(state: TableState) -> bool:
-    current = state.current_round
-    return (
-        state.status is TableStatus.PLAYING
-        and current is not None
-        and current.status is RoundStatus.OPEN
-        and state.cards[current.card_index].answerable
-    )
-
-
 def seat_at(
     table_public_id: str, nickname: str | None, perspective: str | None, token: str | None = None
 ) -> tuple[str, str, Delivery]:
@@ -248,7 +238,7 @@ def unseat(table_public_id: str, seat_id: str, *, moved_to: str | None = None) -
         stored = store.load(table_public_id, for_update=True)
         if stored is None or seat_id not in stored.state.seats:
             raise ActionRefused(Code.UNKNOWN_SEAT)
-        if _open_at(stored.state):
+        if stored.state.answering_round is not None:
             raise RoundOpen
         token = db.session.scalar(select(Seat.token_hash).where(Seat.id == stored.seat_pks[seat_id]))
         seat = stored.state.seats[seat_id]
@@ -270,7 +260,7 @@ def reseat(table_public_id: str, seat: Mover) -> tuple[str, Delivery]:
         stored = store.load(table_public_id, for_update=True)
         if stored is None:
             raise TableUnavailable
-        if _open_at(stored.state):
+        if stored.state.answering_round is not None:
             raise RoundOpen
         seat_id = secrets.token_urlsafe(12)
         try:
