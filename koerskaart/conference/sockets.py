@@ -5,19 +5,19 @@ Thin: authenticate on connect, validate the payload, call a service, publish, ac
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from typing import Any
 
-from flask import current_app, session
+from flask import session
 from flask_login import current_user
-from flask_socketio import Namespace, emit, join_room
+from flask_socketio import emit, join_room
 from pydantic import ValidationError
 from socketio.exceptions import ConnectionRefusedError
 
 from ..live.delivery import Delivery, publish
 from ..live.logins import join_login_rooms
 from ..live.logs import quiet
+from ..live.namespaces import Ack, RefusingNamespace, malformed, refuse
 from ..live.refusals import Transport
 from ..live.rooms import CONFERENCE_NAMESPACE, dashboard_room, plenary_room
 from ..models import Conference
@@ -26,32 +26,22 @@ from . import services
 
 NAMESPACE = CONFERENCE_NAMESPACE
 log = quiet(__name__)
-Ack = dict[str, object]
 EVENT_KEY = "conference"  # the socket's session: which event it runs
-
-
-def _refuse(code: str) -> Ack:
-    return {"ok": False, "error": str(code)}
 
 
 def _failed(exc: BaseException) -> Ack:
     log.error("conference event failed: %s", type(exc).__name__)
-    return _refuse(Transport.SERVER_ERROR)
+    return refuse(Transport.SERVER_ERROR)
 
 
 def on_namespace_error(exc: BaseException) -> Ack:
     if isinstance(exc, TypeError):
-        return _refuse(Transport.INVALID_PAYLOAD)
+        return refuse(Transport.INVALID_PAYLOAD)
     return _failed(exc)
 
 
-class ConferenceNamespace(Namespace):
+class ConferenceNamespace(RefusingNamespace):
     """Dashboards may steer an event; big screens only listen."""
-
-    def trigger_event(self, event: str, *args: Any) -> Any:
-        if not hasattr(self, f"on_{event}"):
-            return _refuse(Transport.UNKNOWN_EVENT)
-        return super().trigger_event(event, *args)
 
     def on_connect(self, auth: Any = None) -> None:
         auth = auth if isinstance(auth, dict) else {}
@@ -78,23 +68,21 @@ class ConferenceNamespace(Namespace):
         schema: type[p.Payload],
         call: Callable[[Conference, Any], Delivery],
     ) -> Ack:
-        if extra:
-            return _refuse(Transport.INVALID_PAYLOAD)
-        size = len(json.dumps(payload, ensure_ascii=False)) if payload is not None else 0
-        if size > current_app.config["MAX_PAYLOAD_CHARACTERS"]:
-            return _refuse(Transport.PAYLOAD_TOO_LARGE)
+        refused = malformed(payload, extra)
+        if refused is not None:
+            return refused
         conference = services.get(session.get(EVENT_KEY))
         # Judged on every event: a login that ended, or a role taken away, stops steering at once.
         if conference is None or not services.may_run(current_user, conference):
-            return _refuse(Transport.NOT_AUTHENTICATED)
+            return refuse(Transport.NOT_AUTHENTICATED)
         try:
             data = schema.model_validate(payload if payload is not None else {})
         except ValidationError:
-            return _refuse(Transport.INVALID_PAYLOAD)
+            return refuse(Transport.INVALID_PAYLOAD)
         try:
             delivery = call(conference, data)
         except services.Refused as exc:
-            return _refuse(exc.code)
+            return refuse(exc.code)
         except Exception as exc:
             return _failed(exc)
         try:

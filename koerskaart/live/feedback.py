@@ -67,9 +67,3 @@ def record(table_public_id: str, seat_id: str, card_index: int, verdict: str, co
             db.session.rollback()
             raise
     return card_index
-
-
-def given(seat_id: str) -> list[int]:
-    """The card indexes a seat already gave feedback on (its phone does not offer them again)."""
-    cards = db.session.scalar(select(Seat.feedback_cards).where(Seat.public_id == seat_id))
-    return sorted(cards or [])

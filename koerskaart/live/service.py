@@ -393,22 +393,26 @@ def connect(table_public_id: object, kind: object, seat_token: str | None, scree
     if table is None:
         raise NotAuthenticated
     seat_id: str | None = None
+    judged: list[int] = []
     rooms = [table_room(table_public_id)]
     if kind == "seat":
         seat = find_seat(table_public_id, seat_token)
         if seat is None:
             raise NotAuthenticated
         seat_id = seat.public_id
+        judged = sorted(seat.feedback_cards or [])
         rooms.insert(0, seat_room(seat_id))
     elif not screen_allowed(table, screen_key if isinstance(screen_key, str) else None):
         raise NotAuthenticated
     if table.conference_id is not None:
         rooms.append(event_room(table.conference_id))
     state = current_state(table)
-    return Connected(seat_id, tuple(rooms), _joined_view(table, state, kind, seat_id))
+    return Connected(seat_id, tuple(rooms), _joined_view(table, state, kind, seat_id, judged))
 
 
-def _joined_view(table: Table, state: TableState, kind: str, seat_id: str | None) -> dict[str, object]:
+def _joined_view(
+    table: Table, state: TableState, kind: str, seat_id: str | None, judged: list[int]
+) -> dict[str, object]:
     join = None
     if table.join_code and state.status is not TableStatus.ENDED:
         code = format_code(table.join_code)
@@ -417,7 +421,8 @@ def _joined_view(table: Table, state: TableState, kind: str, seat_id: str | None
     # "role" on the wire is the socket's kind (seat or screen), as documented in the protocol.
     you: dict[str, object] = {"role": kind}
     if seat_id:
-        you.update(seat_id=seat_id, my_answer=views.my_answer(state, seat_id))
+        # feedback_cards: the cards this phone already judged, not offered again after a reload
+        you.update(seat_id=seat_id, my_answer=views.my_answer(state, seat_id), feedback_cards=judged)
     joined: dict[str, object] = {"you": you, "join": join, "table": views.snapshot(state)}
     if table.conference_id is not None:
         joined["conference"] = event_notice(table.conference_id, table.conference_label)

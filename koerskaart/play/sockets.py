@@ -5,12 +5,11 @@ No game rules here; they live in ``koerskaart.engine``.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from typing import Any
 
-from flask import current_app, request, session
-from flask_socketio import Namespace, emit, join_room
+from flask import request, session
+from flask_socketio import emit, join_room
 from pydantic import ValidationError
 from socketio.exceptions import ConnectionRefusedError
 
@@ -20,6 +19,7 @@ from ..live import feedback, service
 from ..live.delivery import publish
 from ..live.logins import join_login_rooms
 from ..live.logs import quiet
+from ..live.namespaces import Ack, RefusingNamespace, malformed, refuse
 from ..live.refusals import Transport
 from ..live.rooms import PLAY_NAMESPACE
 from . import payloads as p
@@ -28,60 +28,42 @@ NAMESPACE = PLAY_NAMESPACE
 seat_cookie_name = service.seat_cookie_name
 log = quiet(__name__)
 
-Ack = dict[str, object]
-
-
-def _refuse(code: str) -> Ack:
-    return {"ok": False, "error": str(code)}
-
 
 def _failed(exc: BaseException, table_id: object = None) -> Ack:
     """Log a failure by type only: a traceback's locals or repr may hold an answer (rule 8)."""
     log.error("event failed on table %s: %s", table_id, type(exc).__name__)
-    return _refuse(Transport.SERVER_ERROR)
-
-
-def _characters(payload: Any) -> int:
-    """A payload's length as JSON text, counted as the cards count text: in characters, unescaped."""
-    return len(json.dumps(payload, ensure_ascii=False, separators=(",", ":"))) if payload is not None else 0
+    return refuse(Transport.SERVER_ERROR)
 
 
 def _checked(payload: Any, extra: tuple[Any, ...], schema: type[p.Payload]) -> Ack | tuple[str, str, Any]:
     """Size, auth and shape, in that order: (seat, table, data), or the refusal to ack."""
-    if extra:  # one payload per event; more arguments are a malformed message
-        return _refuse(Transport.INVALID_PAYLOAD)
-    if _characters(payload) > current_app.config["MAX_PAYLOAD_CHARACTERS"]:
-        return _refuse(Transport.PAYLOAD_TOO_LARGE)
+    refused = malformed(payload, extra)
+    if refused is not None:
+        return refused
     seat_id = session.get("seat")
     table_id = session.get("table")
     if not seat_id or not table_id:
-        return _refuse(Transport.NOT_AUTHENTICATED)
+        return refuse(Transport.NOT_AUTHENTICATED)
     try:
         data = schema.model_validate(payload if payload is not None else {})
     except ValidationError:
-        return _refuse(Transport.INVALID_PAYLOAD)
+        return refuse(Transport.INVALID_PAYLOAD)
     return seat_id, table_id, data
 
 
 def on_namespace_error(exc: BaseException) -> Ack:
     """Anything a handler did not catch (even a call with the wrong arguments) still gets one ack."""
     if isinstance(exc, TypeError):
-        return _refuse(Transport.INVALID_PAYLOAD)
+        return refuse(Transport.INVALID_PAYLOAD)
     return _failed(exc, session.get("table"))
 
 
-class PlayNamespace(Namespace):
+class PlayNamespace(RefusingNamespace):
     """Players and table screens of every table.
 
     What reaches it has passed the transport guard (``live/guard.py``): the rate, the
     packet's shape, no lifecycle names from clients, a connected namespace.
     """
-
-    def trigger_event(self, event: str, *args: Any) -> Any:
-        """An event without a handler gets a refusal, not an empty acknowledgement."""
-        if not hasattr(self, f"on_{event}"):
-            return _refuse(Transport.UNKNOWN_EVENT)
-        return super().trigger_event(event, *args)
 
     def on_connect(self, auth: Any = None) -> None:
         auth = auth if isinstance(auth, dict) else {}
@@ -96,10 +78,6 @@ class PlayNamespace(Namespace):
         join_login_rooms()
         session["table"] = table_id
         session["seat"] = connected.seat_id
-        if connected.seat_id:  # the cards this phone already judged: not offered again after a reload
-            you = connected.joined["you"]
-            assert isinstance(you, dict)
-            you["feedback_cards"] = feedback.given(connected.seat_id)
         emit("table_joined", connected.joined)
 
     # -- events ------------------------------------------------------------------------
@@ -120,7 +98,7 @@ class PlayNamespace(Namespace):
         try:
             delivery = service.perform(table_id, build(seat_id, data))
         except ActionRefused as exc:
-            return _refuse(exc.code)
+            return refuse(exc.code)
         except Exception as exc:
             return _failed(exc, table_id)
         try:
@@ -191,7 +169,7 @@ class PlayNamespace(Namespace):
         try:
             card_index = feedback.record(table_id, seat_id, data.card_index, data.verdict, data.comment)
         except ActionRefused as exc:
-            return _refuse(exc.code)
+            return refuse(exc.code)
         except Exception as exc:
             return _failed(exc, table_id)
         return {"ok": True, "card_index": card_index}

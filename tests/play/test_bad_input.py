@@ -210,14 +210,14 @@ def test_an_event_with_extra_arguments_is_refused_not_dropped(app: Flask) -> Non
 
 
 def test_an_unforeseen_error_still_gets_one_clean_ack(app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
-    from koerskaart.play import sockets
+    from koerskaart.live import namespaces
 
     players = full_table(app, 3)
 
     def broken(*_args: object, **_kwargs: object) -> None:
         raise KeyError("secret-answer-text")
 
-    monkeypatch.setattr(sockets, "_characters", broken)  # a step before the service's own try
+    monkeypatch.setattr(namespaces, "characters", broken)  # a step before the service's own try
     assert players[1].answer(0, 3) == {"ok": False, "error": "server_error"}
 
 
