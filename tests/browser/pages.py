@@ -153,3 +153,18 @@ def choose(page: Any, value: int) -> None:
 def on_card(page: Any, number: int) -> None:
     """The page shows card ``number`` (counted from 1)."""
     expect(page.locator("#card-progress")).to_have_text(re.compile(rf"^\D*\b{number}\b\D+\d+\s*$"))
+
+
+def create_event(page: Any, server: RealServer, harvest: int = 1) -> None:
+    """A synchronised event of three named tables through the form, card ``harvest`` a harvest
+    moment; ends on the dashboard."""
+    page.goto(server.url + "/events")
+    page.get_by_test_id("events-new").click()
+    page.locator("#name").fill("Leiderschapsdag")
+    page.get_by_test_id("event-deck-proefdeck").check()
+    page.get_by_test_id("event-pacing-synchronised").check()
+    page.locator("#tables").fill("Tafel 1\nTafel 2\nTafel 3")
+    page.get_by_test_id("event-create").click()
+    page.get_by_test_id(f"harvest-{harvest}").check()
+    page.get_by_test_id("harvest-save").click()  # saves, then opens the dashboard
+    expect(page.get_by_test_id("dash-table-row")).to_have_count(3)

@@ -21,6 +21,7 @@ from tests.browser.pages import (
     PROJECTOR,
     choose,
     create_account,
+    create_event,
     fit_problems,
     log_in,
     on_card,
@@ -32,19 +33,6 @@ pytestmark = pytest.mark.browser
 EMAIL = "conferentie@oost.example"
 PLAYERS = 18
 STATEMENT, CHOICE = 0, 1  # the test deck's first two cards; the choice card is the harvest moment
-
-
-def create_event(page: Any, server: RealServer) -> None:
-    page.goto(server.url + "/events")
-    page.get_by_test_id("events-new").click()
-    page.locator("#name").fill("Leiderschapsdag")
-    page.get_by_test_id("event-deck-proefdeck").check()
-    page.get_by_test_id("event-pacing-synchronised").check()
-    page.locator("#tables").fill("Tafel 1\nTafel 2\nTafel 3")
-    page.get_by_test_id("event-create").click()
-    page.get_by_test_id(f"harvest-{CHOICE}").check()
-    page.get_by_test_id("harvest-save").click()  # saves, then opens the dashboard
-    expect(page.get_by_test_id("dash-table-row")).to_have_count(3)
 
 
 def join_event(page: Any, server: RealServer, code: str, nickname: str) -> None:
@@ -85,7 +73,7 @@ def test_a_facilitator_runs_three_tables_harvests_the_room_and_hands_over_the_su
     errors: list[str] = []
     laptop.on("pageerror", lambda exc: errors.append(f"dashboard: {exc}"))
     log_in(laptop, live_server, EMAIL)
-    create_event(laptop, live_server)
+    create_event(laptop, live_server, harvest=CHOICE)
     code = laptop.get_by_test_id("dash-code").inner_text().strip()
     assert re.fullmatch(r"[0-9A-Z]{4}-[0-9A-Z]{4}", code)
 

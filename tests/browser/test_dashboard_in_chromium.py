@@ -9,24 +9,12 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.pages import LAPTOP, PHONE, create_account, log_in, reflow_problems
+from tests.browser.pages import LAPTOP, PHONE, create_account, create_event, log_in, reflow_problems
 from tests.helpers.real_server import RealServer
 
 pytestmark = pytest.mark.browser
 
 EMAIL = "dashboard@oost.example"
-
-
-def create_event(page: Any, server: RealServer) -> None:
-    page.goto(server.url + "/events")
-    page.get_by_test_id("events-new").click()
-    page.locator("#name").fill("Leiderschapsdag")
-    page.get_by_test_id("event-deck-proefdeck").check()
-    page.get_by_test_id("event-pacing-synchronised").check()
-    page.locator("#tables").fill("Tafel 1\nTafel 2\nTafel 3")
-    page.get_by_test_id("event-create").click()
-    page.get_by_test_id("harvest-1").check()  # the choice card is a harvest moment
-    page.get_by_test_id("harvest-save").click()  # saves, then opens the dashboard
 
 
 def test_a_joining_participant_appears_on_the_dashboard(
@@ -37,7 +25,7 @@ def test_a_joining_participant_appears_on_the_dashboard(
     errors: list[str] = []
     laptop.on("pageerror", lambda exc: errors.append(str(exc)))
     log_in(laptop, live_server, EMAIL)
-    create_event(laptop, live_server)
+    create_event(laptop, live_server, harvest=1)
 
     rows = laptop.get_by_test_id("dash-table-row")
     expect(rows).to_have_count(3)
