@@ -1,4 +1,5 @@
-"""Secrets handed to people (rejoin, screen, invite and share tokens) and the checks around them.
+"""Secrets handed to people (rejoin, screen, invite and share tokens), the checks around them, and
+the typed ``login_required`` every feature's pages use.
 
 A token is shown once and only its SHA-256 is stored, so the database alone opens nothing.
 """
@@ -7,7 +8,15 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Callable
+from typing import Any, TypeVar, cast
 from urllib.parse import urlsplit
+
+import flask_login
+
+F = TypeVar("F", bound=Callable[..., Any])
+# Flask-Login ships no types: say what its decorator keeps (the view's signature).
+login_required = cast(Callable[[F], F], flask_login.login_required)
 
 TOKEN_MAX_LENGTH = 200  # longer input is no token of ours: refused before hashing
 

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from functools import wraps
-from typing import Any, TypeVar, cast
+from typing import Any, cast
 
-import flask_login
 from flask import (
     Blueprint,
     Response,
@@ -29,14 +27,11 @@ from ..forms import ActionForm
 from ..i18n import lang
 from ..live.logins import end_account_sockets, end_login_sockets, start_login
 from ..models import Invite, User
-from ..security import local_path
+from ..security import F, local_path, login_required
 from . import services
 from .forms import InviteForm, LoginForm, SetPasswordForm, role_choices
 
 bp = Blueprint("auth", __name__)
-F = TypeVar("F", bound=Callable[..., Any])
-# Flask-Login ships no types: say what its decorator keeps (the view's signature).
-login_required = cast(Callable[[F], F], flask_login.login_required)
 
 
 def _safe_next(target: str | None) -> str:

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
-from typing import Any, TypeVar, cast
+from typing import Any
 
-import flask_login
 from flask import (
     Blueprint,
     Response,
@@ -34,6 +32,7 @@ from ..live.delivery import publish
 from ..models import Conference, Pacing
 from ..pdf import render_pdf
 from ..qr import join_qr_svg
+from ..security import login_required
 from . import services
 from .exports import to_csv as summary_csv
 from .exports import withheld_text
@@ -43,8 +42,6 @@ from .summary import build as build_summary
 from .ui_strings import dashboard_strings, screen_strings
 
 bp = Blueprint("conference", __name__)
-F = TypeVar("F", bound=Callable[..., Any])
-login_required = cast(Callable[[F], F], flask_login.login_required)
 SCREEN_KEYS = "event_screens"  # session: [[event public id, key], ...], the newest few
 SCREEN_KEYS_KEPT = 5
 
