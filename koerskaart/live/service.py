@@ -141,23 +141,14 @@ def join_table(
     if row is None or row[0].locked or row[0].status == TableStatus.ENDED or row[1] >= row[0].capacity:
         raise TableUnavailable
     table: Table = row[0]
-    with _serialised(table.public_id):
-        stored = store.load(table.public_id, for_update=True)
-        if stored is None:
-            db.session.rollback()
-            raise TableUnavailable
-        seat_public_id = secrets.token_urlsafe(12)
-        try:
-            outcome = apply(
-                stored.state, act.Join(seat_public_id, nickname, perspective=perspective), time.time(), _rng
-            )
-        except ActionRefused as exc:
-            db.session.rollback()
-            raise TableUnavailable from exc
-        token = new_token()
-        store.save(stored, outcome.state, outcome.events, {seat_public_id: token_hash(token)})
+    token = new_token()
+    try:
+        seat_public_id, delivery = _add_seat(table.public_id, Mover(token_hash(token), nickname, perspective))
         db.session.commit()
-    return table, seat_public_id, token, address(table.public_id, outcome.state, outcome.events)
+    except BaseException:
+        db.session.rollback()
+        raise
+    return table, seat_public_id, token, delivery
 
 
 # -- conference tables: created, filled and rearranged by the conference feature ---------
@@ -201,31 +192,13 @@ def create_event_table(conference: Conference, label: str | None, hold_at: int |
     return table
 
 
-def seat_at(
-    table_public_id: str, nickname: str | None, perspective: str | None, token: str | None = None
-) -> tuple[str, str, Delivery]:
-    """Seat a participant at an event table in the caller's transaction (the caller commits).
+def seat_at(table_public_id: str, nickname: str | None, perspective: str | None) -> tuple[str, str, Delivery]:
+    """Seat a new participant at an event table in the caller's transaction (the caller commits).
 
-    ``token`` keeps a moving player's rejoin token; a new participant gets a new one.
-    Raises TableUnavailable (full, ended).
+    Returns (seat id, rejoin token, delivery); raises TableUnavailable (full, ended).
     """
-    with _serialised(table_public_id):
-        stored = store.load(table_public_id, for_update=True)
-        if stored is None:
-            raise TableUnavailable
-        seat_id = secrets.token_urlsafe(12)
-        try:
-            outcome = apply(
-                stored.state, act.Join(seat_id, nickname, perspective=perspective), time.time(), _rng
-            )
-        except ActionRefused as exc:
-            raise TableUnavailable from exc
-        token = token or new_token()
-        now = time.time()
-        store.save(stored, outcome.state, outcome.events, {seat_id: token_hash(token)}, now=now)
-        news = conference.on_table_change(stored, table_public_id, outcome.state, outcome.events)
-    delivery = address(table_public_id, outcome.state, outcome.events)
-    delivery.emits.extend(news)
+    token = new_token()
+    seat_id, delivery = _add_seat(table_public_id, Mover(token_hash(token), nickname, perspective))
     return seat_id, token, delivery
 
 
@@ -243,11 +216,7 @@ def unseat(table_public_id: str, seat_id: str, *, moved_to: str | None = None) -
         token = db.session.scalar(select(Seat.token_hash).where(Seat.id == stored.seat_pks[seat_id]))
         seat = stored.state.seats[seat_id]
         detached = Mover(str(token), seat.nickname, seat.perspective)
-        outcome = apply(stored.state, act.Leave(seat_id), time.time(), _rng)
-        store.save(stored, outcome.state, outcome.events, now=time.time())
-        news = conference.on_table_change(stored, table_public_id, outcome.state, outcome.events)
-    delivery = address(table_public_id, outcome.state, outcome.events)
-    delivery.emits.extend(news)
+        delivery = _apply(stored, table_public_id, act.Leave(seat_id))
     if moved_to is not None:
         delivery.emits.append(Emit("seat_moved", {"url": moved_to}, seat_room(seat_id)))
         delivery.drop_rooms.append(seat_room(seat_id))
@@ -256,27 +225,46 @@ def unseat(table_public_id: str, seat_id: str, *, moved_to: str | None = None) -
 
 def reseat(table_public_id: str, seat: Mover) -> tuple[str, Delivery]:
     """Seat a moved player at their new table with the same rejoin token (its hash), caller commits."""
+    return _add_seat(table_public_id, seat, not_while_open=True)
+
+
+def _add_seat(table_public_id: str, seat: Mover, *, not_while_open: bool = False) -> tuple[str, Delivery]:
+    """A new seat holding ``seat``'s token hash, in the caller's transaction: the one way a seat is added
+    after a table's creation (join by code, event seating, a move). Raises TableUnavailable, RoundOpen."""
     with _serialised(table_public_id):
         stored = store.load(table_public_id, for_update=True)
         if stored is None:
             raise TableUnavailable
-        if stored.state.answering_round is not None:
+        if not_while_open and stored.state.answering_round is not None:
             raise RoundOpen
         seat_id = secrets.token_urlsafe(12)
+        join = act.Join(seat_id, seat.nickname, perspective=seat.perspective)
         try:
-            outcome = apply(
-                stored.state,
-                act.Join(seat_id, seat.nickname, perspective=seat.perspective),
-                time.time(),
-                _rng,
-            )
+            delivery = _apply(stored, table_public_id, join, {seat_id: seat.token_hash})
         except ActionRefused as exc:
             raise TableUnavailable from exc
-        store.save(stored, outcome.state, outcome.events, {seat_id: seat.token_hash}, now=time.time())
-        news = conference.on_table_change(stored, table_public_id, outcome.state, outcome.events)
-    delivery = address(table_public_id, outcome.state, outcome.events)
-    delivery.emits.extend(news)
     return seat_id, delivery
+
+
+def _apply(
+    stored: store.Stored, table_public_id: str, action: act.Action, new_tokens: dict[str, str] | None = None
+) -> Delivery:
+    """Run ``action`` on a loaded table and write it (the caller holds the lock and commits).
+
+    A conference table also records when it was last active and tells its event (tally,
+    release, dashboard) inside the same transaction.
+    """
+    now = time.time()
+    outcome = apply(stored.state, action, now, _rng)
+    event_news: list[Emit] = []
+    if stored.conference_id is not None:
+        store.save(stored, outcome.state, outcome.events, new_tokens, now=now)
+        event_news = conference.on_table_change(stored, table_public_id, outcome.state, outcome.events)
+    else:
+        store.save(stored, outcome.state, outcome.events, new_tokens)
+    delivery = address(table_public_id, outcome.state, outcome.events)
+    delivery.emits.extend(event_news)
+    return delivery
 
 
 def seat_by_token(conference_id: int, token: str | None) -> tuple[Table, Seat] | None:
@@ -336,22 +324,11 @@ def perform(table_public_id: str, action: act.Action) -> Delivery:
             stored = store.load(table_public_id, for_update=True)
             if stored is None:
                 raise ActionRefused(Code.NOT_SEATED)
-            now = time.time()
-            outcome = apply(stored.state, action, now, _rng)
-            event_news: list[Emit] = []
-            if stored.conference_id is not None:
-                store.save(stored, outcome.state, outcome.events, now=now)
-                event_news = conference.on_table_change(
-                    stored, table_public_id, outcome.state, outcome.events
-                )
-            else:
-                store.save(stored, outcome.state, outcome.events)
+            delivery = _apply(stored, table_public_id, action)
             db.session.commit()
         except BaseException:
             db.session.rollback()
             raise
-    delivery = address(table_public_id, outcome.state, outcome.events)
-    delivery.emits.extend(event_news)
     return delivery
 
 
@@ -359,14 +336,14 @@ def expire(table_public_id: str) -> None:
     """End a table nobody ended (retention), inside the caller's transaction: the caller commits.
 
     The engine's Expire ends it as the host would, without keeping open text. Nobody is
-    told: the table was abandoned long ago (``retention``), and the CLI has no sockets.
+    told: the table was abandoned long ago (``retention``), and the CLI has no sockets:
+    the delivery is dropped.
     """
     with _serialised(table_public_id):
         stored = store.load(table_public_id, for_update=True)
         if stored is None:
             raise ActionRefused(Code.NOT_SEATED)
-        outcome = apply(stored.state, act.Expire(), time.time(), _rng)
-        store.save(stored, outcome.state, outcome.events)
+        _apply(stored, table_public_id, act.Expire())  # an event's table also clears its room's texts
 
 
 def current_state(table: Table) -> TableState:
