@@ -13,8 +13,12 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from tests.helpers.real_server import RealServer
 
 IN_CI = os.environ.get("CI") == "true"
 
@@ -109,3 +113,24 @@ def redis_server() -> Iterator[str]:
         process.kill()
         process.wait(timeout=10)
         shutil.rmtree(base, ignore_errors=True)
+
+
+@contextmanager
+def two_processes(base: Path, env: dict[str, str] | None = None) -> Iterator[tuple[RealServer, RealServer]]:
+    """Two server processes on one real PostgreSQL and one real Redis, as a deployment runs them."""
+    from tests.helpers.real_server import RealServer  # it imports this module (free_port)
+
+    with postgres_server() as database, redis_server() as queue:
+        shared = {"DATABASE_URL": database, "REDIS_URL": queue, "SECRET_KEY": "shared-by-both-processes"}
+        shared.update(env or {})
+        first = RealServer(base / "one", test_deck=True, env=shared)
+        second = RealServer(base / "two", test_deck=True, env=shared)
+        (base / "one").mkdir()
+        (base / "two").mkdir()
+        try:
+            first.start()
+            second.start()
+            yield first, second
+        finally:
+            first.stop()
+            second.stop()

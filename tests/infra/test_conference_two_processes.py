@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from tests.helpers.conference_clients import Dashboard, create_account, join_event
-from tests.helpers.infra import postgres_server, redis_server
+from tests.helpers.infra import two_processes as started_pair
 from tests.helpers.real_server import Phone, RealServer
 from tests.helpers.users import PASSWORD
 
@@ -26,24 +26,8 @@ pytestmark = [pytest.mark.redis, pytest.mark.postgres, pytest.mark.server]
 
 @pytest.fixture
 def two_processes(tmp_path: Path) -> Iterator[tuple[RealServer, RealServer]]:
-    with postgres_server() as database, redis_server() as queue:
-        env = {
-            "DATABASE_URL": database,
-            "REDIS_URL": queue,
-            "SECRET_KEY": "shared-by-both-processes",
-            "KOERSKAART_JOIN_RATE_LIMIT": "200 per minute",
-        }
-        first = RealServer(tmp_path / "one", test_deck=True, env=env)
-        second = RealServer(tmp_path / "two", test_deck=True, env=env)
-        (tmp_path / "one").mkdir()
-        (tmp_path / "two").mkdir()
-        try:
-            first.start()
-            second.start()
-            yield first, second
-        finally:
-            first.stop()
-            second.stop()
+    with started_pair(tmp_path, {"KOERSKAART_JOIN_RATE_LIMIT": "200 per minute"}) as pair:
+        yield pair
 
 
 def seated(dashboard: Dashboard, since: int) -> int:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers.infra import postgres_server, redis_server
+from tests.helpers.infra import two_processes as started_pair
 from tests.helpers.real_server import ROOT, Phone, RealServer
 from tests.helpers.users import PASSWORD
 
@@ -19,19 +19,8 @@ pytestmark = [pytest.mark.redis, pytest.mark.postgres, pytest.mark.server]
 
 @pytest.fixture
 def two_processes(tmp_path: Path) -> Iterator[tuple[RealServer, RealServer]]:
-    with postgres_server() as database, redis_server() as queue:
-        env = {"DATABASE_URL": database, "REDIS_URL": queue, "SECRET_KEY": "shared-by-both-processes"}
-        first = RealServer(tmp_path / "one", test_deck=True, env=env)
-        second = RealServer(tmp_path / "two", test_deck=True, env=env)
-        (tmp_path / "one").mkdir()
-        (tmp_path / "two").mkdir()
-        try:
-            first.start()
-            second.start()
-            yield first, second
-        finally:
-            first.stop()
-            second.stop()
+    with started_pair(tmp_path, None) as pair:
+        yield pair
 
 
 def test_players_on_different_processes_share_one_table(two_processes: tuple[RealServer, RealServer]) -> None:
