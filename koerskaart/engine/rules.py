@@ -6,7 +6,6 @@ state is never changed (a refused action leaves nothing half-done).
 
 from __future__ import annotations
 
-import copy
 import random
 from dataclasses import dataclass, field
 from functools import singledispatch
@@ -46,7 +45,7 @@ class Outcome:
 
 def apply(state: TableState, action: a.Action, now: float, rng: random.Random) -> Outcome:
     """Apply ``action`` to a copy of ``state``; raises ActionRefused and changes nothing if not allowed."""
-    new = copy.deepcopy(state)
+    new = state.copy()
     ctx = Context(now=now, rng=rng)
     _handle(action, new, ctx)
     return Outcome(new, tuple(ctx.events))

