@@ -85,6 +85,7 @@ from common import (
     free_port,
     machine_busy_s,
     pct,
+    raise_fd_limit,
     setup_app,
     setup_bare,
     summary,
@@ -452,6 +453,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--compare-shm moves the SQLite file: not with PostgreSQL")
     if args.compare_one and args.processes == 1:
         parser.error("--compare-one compares with --processes 2 (or more)")
+    raise_fd_limit()
     with app_source(args):
         return _main(args)
 

@@ -133,6 +133,14 @@ def tree_cpu_s(pid: int) -> float:
     return total
 
 
+def raise_fd_limit() -> None:
+    """Soft open-files limit up to the hard one, for us and the servers we start (one fd per socket)."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft != hard:
+        with contextlib.suppress(ValueError, OSError):
+            resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+
+
 def rss_kib(pid: int) -> int:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):

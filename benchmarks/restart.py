@@ -1,7 +1,7 @@
 """Recovery benchmark: kill -9 mid-round, restart, and time until every phone is back on its card.
 
-    python benchmarks/restart.py --tables 60 --players 6                  # kill -9 recovery (≤ 10 s)
-    python benchmarks/restart.py --tables 334 --players 6 --compare-bare  # a storm of 2,000 phones
+    python benchmarks/restart.py --tables 60 --players 6          # kill -9 recovery (≤ 10 s)
+    python benchmarks/restart.py --tables 334 --players 6 --in-flight 0 --compare-bare  # 2,000 phones
 
 What it does (one server process, SQLite unless ``--postgres`` or ``--database-url``):
 
@@ -10,8 +10,8 @@ What it does (one server process, SQLite unless ``--postgres`` or ``--database-u
    Chromium does.
 2. The hosts start the game (card 0). The first ``--answered`` players of each table answer
    and get their acks (stored: the ack follows the commit); the next ``--in-flight`` players
-   send their answers and the server is killed right after, so some of those are stored
-   and some are not, as when a phone taps "send" during a crash.
+   send their answers and the server is killed ``--kill-after`` (10 ms) later, so some of
+   those are stored and some are not, as when a phone taps "send" during a crash.
 3. ``kill -9`` the server and start it again at once on the same port (as a supervisor with
    ``Restart=always`` would). Every socket then reconnects as socket.io-client 4 does in the
    browser (``koerskaart/static/js/lib/transport.js`` keeps its defaults, and
@@ -23,7 +23,10 @@ What it does (one server process, SQLite unless ``--postgres`` or ``--database-u
    ``table_joined`` showing the right card (``table.card_index`` and an open round) and, for
    the players whose answer was acknowledged, that answer as ``you.my_answer``. A player
    whose in-flight answer is not in ``my_answer`` sends it again (as ``table.js`` does on
-   ``table_joined``). Also: server CPU from start to all back, and per reconnect.
+   ``table_joined``). Also: server CPU from start to all back, and per reconnect (the CPU
+   from the moment the server answers HTTP until all are back, per socket; with
+   ``--in-flight`` above 0 it includes the answers sent again, hence ``--in-flight 0`` for
+   the storm).
 5. Then the remaining players answer: every answer must be acknowledged and every socket
    must get the reveal with ``n == P``: nothing acknowledged was lost, nothing doubled.
 
@@ -61,6 +64,7 @@ from common import (
     app_source,
     fmt,
     machine_busy_s,
+    raise_fd_limit,
     setup_app,
     setup_bare,
     summary,
@@ -424,6 +428,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.postgres and args.database_url:
         parser.error("--postgres starts its own server: leave out --database-url")
     args.client, args.tcp_nodelay = "raw", False  # what Server and Load read
+    raise_fd_limit()
     with app_source(args):
         return _main(args)
 
