@@ -52,5 +52,27 @@ $(BENCH_STAMP): $(STAMP)
 bench: $(BENCH_STAMP) translations
 	$(BIN)/python benchmarks/burst.py --rounds 4 --tables 50 --players 6 --compare-bare --tcp-nodelay $(BENCH_ARGS)
 
+# More benchmarks, one documented command each (docs/performance.md); BENCH_ARGS as above.
+# bench-processes starts its own throwaway PostgreSQL and Redis servers
+# (Debian packages postgresql and redis-server).
+.PHONY: bench-2000 bench-processes bench-restart bench-storm
+
+# 2,000 players (334 tables x 6) answering the same card over 10 s, against the bare floor.
+bench-2000: $(BENCH_STAMP) translations
+	$(BIN)/python benchmarks/burst.py --rounds 2 --tables 334 --players 6 --client raw --window 10 --compare-bare --tcp-nodelay $(BENCH_ARGS)
+
+# The same over two processes sharing Redis and PostgreSQL (each table's players split across
+# them), against one process on PostgreSQL and the bare floor as two processes on the same Redis.
+bench-processes: $(BENCH_STAMP) translations
+	$(BIN)/python benchmarks/burst.py --processes 2 --postgres --compare-one --compare-bare --tcp-nodelay --rounds 2 --tables 334 --players 6 --client raw --window 10 $(BENCH_ARGS)
+
+# kill -9 with 60 tables mid-round, restart: time until every phone is back on its card (≤ 10 s).
+bench-restart: $(BENCH_STAMP) translations
+	$(BIN)/python benchmarks/restart.py --tables 60 --players 6 $(BENCH_ARGS)
+
+# The reconnect storm of 2,000 phones after a restart, against the bare floor's.
+bench-storm: $(BENCH_STAMP) translations
+	$(BIN)/python benchmarks/restart.py --tables 334 --players 6 --in-flight 0 --compare-bare $(BENCH_ARGS)
+
 clean:
 	rm -rf $(VENV) instance/*.sqlite3* .pytest_cache
