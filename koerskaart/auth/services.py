@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hmac
 import secrets
 from dataclasses import dataclass
@@ -21,8 +22,17 @@ from ..models.accounts import new_session_token
 from ..security import new_token, token_hash
 
 _hasher = PasswordHasher()  # argon2id with the library's (RFC 9106 low-memory) defaults
-# Verified against when the email is unknown, so a miss costs as long as a wrong password.
-_DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """Verified against when the email is unknown, so a miss costs as long as a wrong password.
+
+    Made on first use, not at import: hashing takes ~330 ms, a third of a restart's CPU
+    before the server can take its phones back (docs/performance.md).
+    """
+    return _hasher.hash(secrets.token_urlsafe(16))
+
 
 MIN_PASSWORD_LENGTH = 12
 MAX_PASSWORD_LENGTH = 256
@@ -56,7 +66,7 @@ def authenticate(email: str, password: str) -> User | None:
     """The user for these credentials, or None: unknown, wrong and disabled look the same."""
     user = db.session.scalars(select(User).where(User.email == normalise_email(email))).first()
     if user is None:
-        verify_password(_DUMMY_HASH, password)
+        verify_password(_dummy_hash(), password)
         return None
     if not verify_password(user.password_hash, password) or not user.active:
         return None

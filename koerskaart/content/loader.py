@@ -14,7 +14,9 @@ from pydantic import ValidationError
 from .schema import Deck, clean_message
 
 
-class DeckYamlLoader(yaml.SafeLoader):
+# libyaml's parser (in every PyYAML wheel): the bundled decks load several times faster, which a
+# restart with phones waiting feels (docs/performance.md). The constructor is the same safe one.
+class DeckYamlLoader(yaml.CSafeLoader):
     """YAML with only true/false as booleans: "Yes", "No", "On" and "Off" are answers in a deck."""
 
 
