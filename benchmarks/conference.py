@@ -3,8 +3,10 @@
     python benchmarks/conference.py                      # 60 tables x 6, 4 rounds (make bench-conference)
     python benchmarks/conference.py --tables 6 --rounds 2
     python benchmarks/conference.py --git-ref HEAD --json conference.json
+    python benchmarks/conference.py --processes 2 --postgres     # needs benchmarks/common.py
 
-What it does (one server process, started here like benchmarks/burst.py starts it):
+What it does (one server process started here as benchmarks/burst.py starts it; with
+``--processes N``, N of them sharing PostgreSQL and a Redis queue, through common.Cluster):
 
 1. Set-up over HTTP, not timed. A facilitator account (``flask users create`` on the
    server's database, as an operator does), a login with its CSRF token, an event with
@@ -16,8 +18,11 @@ What it does (one server process, started here like benchmarks/burst.py starts i
 2. Sockets, all in this asyncio process (benchmarks/conference_client.py, a raw Socket.IO
    client on aiohttp that offers permessage-deflate as Chromium does, ``--no-compress`` to
    not): the dashboard on /conference with the facilitator's session cookie, the big screen
-   by its key, every phone on /play with its seat cookie. Server VmRSS before and after the
-   phones connect gives memory per connection.
+   by its key, every phone on /play with its seat cookie. With N processes the dashboard
+   is on the first, the big screen on the last, and a table's phones alternate between them.
+   Server VmRSS (summed over the processes) before and after the phones connect gives memory
+   per connection; after the rounds a second socket per phone, offering compression the
+   other way, gives the same figure without it (``--no-memory-both`` skips that).
 3. Rounds, one per card (the test deck's answerable cards 0-3):
    - open: the dashboard sends ``show_card``; measured from sending it to each phone's
      ``table_updated`` with that card's round open, and to each table's dashboard row;
@@ -34,9 +39,10 @@ What it does (one server process, started here like benchmarks/burst.py starts i
    Checked: every answer acknowledged ok, every reveal with n = P at every phone, every
    table's row open and revealed on the dashboard, the big screen's last figure for the card
    covering all T tables and T x P answers, no socket dropped.
-   Server CPU per answer is the server's CPU time during the answer phase over its answers.
+   Server CPU per answer is the servers' CPU time during the answer phase over its answers
+   (and, apart, that of the PostgreSQL and Redis this benchmark started).
 
-Every wait is bounded (``--round-timeout``, ``--max-seconds``); the server is always stopped.
+Every wait is bounded (``--round-timeout``, ``--max-seconds``); the servers are always stopped.
 Benchmarks are never tests: on a shared machine, a round during which other processes used
 the CPU is flagged and left out of the pooled figures (unless every round was).
 """
@@ -67,7 +73,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))  # also when imported f
 
 from burst import (
     CARD_VALUES,
-    CSRF,
     Server,
     fmt,
     machine_busy_s,
@@ -77,12 +82,71 @@ from burst import (
 )
 from conference_client import RawClient
 
+try:  # benchmarks/common.py (the bench branch): N processes on PostgreSQL and Redis
+    from common import Cluster, Postgres, Redis
+except ImportError:  # a tree without it: one process through burst.Server (OneServer below)
+    Cluster = Postgres = Redis = None
+
 ROOT = Path(__file__).resolve().parents[1]
 PLAY, CONFERENCE = "/play", "/conference"
 EMAIL = "facilitator@bench.example"
 PASSWORD = "bench-conference-password"  # at least 12 characters; a throw-away database
 TARGETS_MS = {"open": 300.0, "reveal": 100.0, "dashboard": 1000.0, "harvest": 300.0}
 TARGET_KIB_PER_CONNECTION = 100.0
+CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="csrf_token"')
+
+
+# -- the server processes ------------------------------------------------------------------------
+
+
+class OneServer:
+    """One app process through burst.Server, with the part of common.Cluster's interface used here
+    (for a tree without benchmarks/common.py)."""
+
+    def __init__(self, args: argparse.Namespace, instance: Path) -> None:
+        self.servers = [Server("app", args, instance)]
+        self.database = "postgresql" if args.database_url else "sqlite"
+
+    @property
+    def urls(self) -> list[str]:
+        return [self.servers[0].url]
+
+    def start(self) -> None:
+        self.servers[0].start()
+
+    def stop(self) -> None:
+        self.servers[0].stop()
+
+    def server_cpu_s(self) -> float:
+        return float(self.servers[0].cpu_s())
+
+    def infra_cpu_s(self) -> float | None:
+        return None
+
+    def rss_kib(self) -> int:
+        return int(self.servers[0].rss_kib())
+
+    def error_lines(self) -> list[str]:
+        lines = self.servers[0].output().splitlines()
+        return [line for line in lines if "Traceback" in line or "ERROR" in line]
+
+
+def make_cluster(args: argparse.Namespace, instance: Path, postgres: Any, redis: Any) -> Any:
+    """The run's server processes: common.Cluster when this tree has it, else OneServer."""
+    if Cluster is None:
+        return OneServer(args, instance)
+    database_url = postgres.new_database(f"kk_conference_{os.getpid()}") if postgres else None
+    queue = redis if args.processes > 1 else None
+    infra = [x for x in (postgres, queue) if x is not None]
+    return Cluster(
+        "app",
+        args,
+        instance,
+        args.processes,
+        database_url=database_url,
+        redis_url=queue.url if queue else None,
+        infra=infra,
+    )
 
 
 # -- set-up over HTTP (not timed) ------------------------------------------------------------
@@ -129,14 +193,14 @@ def _expect_redirect(response: Any, what: str) -> str:
     return str(response.headers["Location"])
 
 
-def create_account(server: Server, app_root: Path) -> None:
+def create_account(env: dict[str, str], app_root: Path) -> None:
     """`flask users create` against the server's own database, as an operator would run it."""
     command = [sys.executable, "-m", "flask", "--app", "koerskaart", "users", "create", "--email", EMAIL]
     command += ["--organisation", "Benchmark", "--role", "facilitator", "--password-stdin"]
     done = subprocess.run(
         command,
         cwd=app_root,
-        env=server.env,
+        env=env,
         input=PASSWORD + "\n",
         capture_output=True,
         text=True,
@@ -146,15 +210,15 @@ def create_account(server: Server, app_root: Path) -> None:
         raise RuntimeError(f"flask users create failed:\n{done.stdout}{done.stderr}")
 
 
-def create_event(server: Server, tables: int, players: int, harvest: list[int]) -> Event:
+def create_event(url: str, tables: int, players: int, harvest: list[int]) -> Event:
     """Log in, create a synchronised event with named tables, mark its harvest cards."""
     import requests
 
     http = requests.Session()
-    data = {"csrf_token": _csrf(http, server.url + "/login"), "email": EMAIL, "password": PASSWORD}
-    _expect_redirect(http.post(server.url + "/login", data=data, allow_redirects=False, timeout=30), "login")
+    data = {"csrf_token": _csrf(http, url + "/login"), "email": EMAIL, "password": PASSWORD}
+    _expect_redirect(http.post(url + "/login", data=data, allow_redirects=False, timeout=30), "login")
     data = {
-        "csrf_token": _csrf(http, server.url + "/events/new"),
+        "csrf_token": _csrf(http, url + "/events/new"),
         "name": "Benchmarkdag",
         "held_on": time.strftime("%Y-%m-%d"),
         "deck": "proefdeck",
@@ -162,27 +226,27 @@ def create_event(server: Server, tables: int, players: int, harvest: list[int]) 
         "pacing": "synchronised",
         "tables": "\n".join(f"Tafel {i + 1}" for i in range(tables)),
     }
-    response = http.post(server.url + "/events/new", data=data, allow_redirects=False, timeout=60)
+    response = http.post(url + "/events/new", data=data, allow_redirects=False, timeout=60)
     event_id = _expect_redirect(response, "POST /events/new").split("/events/", 1)[1].split("/", 1)[0]
-    prepare = f"{server.url}/events/{event_id}/prepare"
+    prepare = f"{url}/events/{event_id}/prepare"
     form = [("csrf_token", _csrf(http, prepare))] + [("cards", str(card)) for card in harvest]
     _expect_redirect(http.post(prepare, data=form, allow_redirects=False, timeout=60), "harvest moments")
     # The big screen's key from the dashboard's link, the code from the printed QR sheet.
-    page = http.get(f"{server.url}/events/{event_id}", timeout=60).text
+    page = http.get(f"{url}/events/{event_id}", timeout=60).text
     key = re.search(rf'href="/events/{re.escape(event_id)}/screen#([\w-]+)"', page)
-    sheet = http.get(f"{server.url}/events/{event_id}/qr", timeout=120).text
+    sheet = http.get(f"{url}/events/{event_id}/qr", timeout=120).text
     code = re.search(r'data-testid="qr-code">\s*([0-9A-Z-]+)\s*<', sheet)
     if not key or not code:
         raise RuntimeError("no big-screen link on the dashboard or no code on the QR sheet")
     return Event(event_id, code.group(1), key.group(1), _cookies(http))
 
 
-def join_event(server: Server, code: str, index: int) -> Seat:
+def join_event(base: str, code: str, index: int) -> Seat:
     """A participant at /e: the code, a nickname, no perspective; seated by the server."""
     import requests
 
     http = requests.Session()
-    url = server.url + "/e"
+    url = base + "/e"
     data = {
         "csrf_token": _csrf(http, url),
         "code": code,
@@ -193,12 +257,14 @@ def join_event(server: Server, code: str, index: int) -> Seat:
     return Seat(index, location.rstrip("/").rsplit("/", 1)[-1], _cookies(http))
 
 
-def setup(server: Server, args: argparse.Namespace) -> Event:
-    create_account(server, args.app_root)
-    event = create_event(server, args.tables, args.players, args.harvest)
+def setup(cluster: Any, args: argparse.Namespace) -> Event:
+    """Everything over HTTP, on the first process."""
+    url = cluster.urls[0]
+    create_account(cluster.servers[0].env, args.app_root)
+    event = create_event(url, args.tables, args.players, args.harvest)
     with ThreadPoolExecutor(max_workers=args.setup_workers) as pool:
         event.seats = list(
-            pool.map(lambda i: join_event(server, event.code, i), range(args.tables * args.players))
+            pool.map(lambda i: join_event(url, event.code, i), range(args.tables * args.players))
         )
     sizes = sorted(len(seats) for seats in event.tables.values())
     if sizes != [args.players] * args.tables:
@@ -241,7 +307,7 @@ class Counters:
 class Phone:
     """A participant's phone on /play: when each card opened and revealed, its answers and acks."""
 
-    def __init__(self, run: Run, seat: Seat, compress: bool, counted: bool = True) -> None:
+    def __init__(self, run: Run, seat: Seat, url: str, compress: bool, counted: bool = True) -> None:
         self.run = run
         self.seat = seat
         self.counted = counted  # False: a second socket for the memory figure, which only listens
@@ -252,7 +318,7 @@ class Phone:
         self.acked: dict[int, tuple[float, Any]] = {}
         self.client = RawClient(
             run.http,
-            run.url,
+            url,
             PLAY,
             {"table": seat.table_id, "as": "seat"},
             seat.cookie,
@@ -303,7 +369,7 @@ class Dashboard:
         self.released: dict[int, tuple[float, Any]] = {}
         self.client = RawClient(
             run.http,
-            run.url,
+            run.urls[0],
             CONFERENCE,
             {"event": event.event_id, "as": "dashboard"},
             event.facilitator_cookie,
@@ -365,7 +431,7 @@ class BigScreen:
         self.shown: dict[int, list[tuple[float, dict[str, Any]]]] = defaultdict(list)
         self.client = RawClient(
             run.http,
-            run.url,
+            run.urls[-1],  # with several processes, not the dashboard's
             CONFERENCE,
             {"event": event.event_id, "as": "screen", "key": event.screen_key},
             None,
@@ -392,25 +458,30 @@ class BigScreen:
 
 
 class Meter:
-    """CPU of the server, of this load generator, and of everything else, over one phase."""
+    """CPU over one phase: the server processes, the PostgreSQL and Redis this benchmark started
+    (if any), this load generator, and everything else on the machine."""
 
-    def __init__(self, server: Server) -> None:
-        self.server = server
+    def __init__(self, cluster: Any) -> None:
+        self.cluster = cluster
         self.wall0 = time.perf_counter()
         self.busy0 = machine_busy_s()
-        self.server0 = server.cpu_s()
+        self.server0 = cluster.server_cpu_s()
+        self.infra0 = cluster.infra_cpu_s()
         self.own0 = _own_cpu_s()
 
-    def stop(self) -> dict[str, float]:
-        server = self.server.cpu_s() - self.server0
+    def stop(self) -> dict[str, Any]:
+        server = self.cluster.server_cpu_s() - self.server0
+        infra1 = self.cluster.infra_cpu_s()
+        infra = infra1 - self.infra0 if infra1 is not None and self.infra0 is not None else None
         own = _own_cpu_s() - self.own0
         busy = machine_busy_s() - self.busy0
         wall = time.perf_counter() - self.wall0
         return {
             "wall_s": wall,
             "server_cpu_s": server,
+            "infra_cpu_s": infra,
             "client_cpu_s": own,
-            "other_cpu_s": max(0.0, busy - server - own),
+            "other_cpu_s": max(0.0, busy - server - own - (infra or 0.0)),
         }
 
 
@@ -419,16 +490,15 @@ def _own_cpu_s() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-async def wait_quiet(server: Server, timeout: float) -> float:
+async def wait_quiet(cluster: Any, timeout: float) -> float:
     """Wait (bounded) until nothing else on the machine uses more than 5 % of a core: other
     sessions share these cores and would disturb the round. Returns the wait. (As burst.py's
     Load.wait_quiet, which is a method of burst's own load.)"""
     started = time.monotonic()
     while time.monotonic() - started < timeout:
-        meter = Meter(server)
+        meter = Meter(cluster)
         await asyncio.sleep(2.0)
-        cpu = meter.stop()
-        if cpu["other_cpu_s"] < 0.1:
+        if meter.stop()["other_cpu_s"] < 0.1:
             break
     return time.monotonic() - started
 
@@ -439,9 +509,9 @@ async def wait_quiet(server: Server, timeout: float) -> float:
 class Run:
     """Every socket of the run, and the rounds played over them."""
 
-    def __init__(self, server: Server, event: Event, args: argparse.Namespace) -> None:
-        self.server = server
-        self.url = server.url
+    def __init__(self, cluster: Any, event: Event, args: argparse.Namespace) -> None:
+        self.cluster = cluster
+        self.urls: list[str] = cluster.urls
         self.event = event
         self.args = args
         self.total = args.tables * args.players
@@ -466,20 +536,21 @@ class Run:
         self.http = aiohttp.ClientSession(
             connector=aiohttp.TCPConnector(limit=0), cookie_jar=aiohttp.DummyCookieJar()
         )
-        self.dashboard = Dashboard(self, self.event)
-        self.screen = BigScreen(self, self.event)
-        await self.dashboard.client.connect()
-        await self.screen.client.connect()
-        await _until(lambda: self.dashboard.joined is not None and self.screen.joined is not None, 30)
+        dashboard = self.dashboard = Dashboard(self, self.event)
+        screen = self.screen = BigScreen(self, self.event)
+        await dashboard.client.connect()
+        await screen.client.connect()
+        if not await _until(lambda: dashboard.joined is not None and screen.joined is not None, 30):
+            raise RuntimeError("the dashboard or the big screen got no event_joined")
         await asyncio.sleep(0.5)
-        out: dict[str, Any] = {"rss_before_kib": self.server.rss_kib()}
+        out: dict[str, Any] = {"rss_before_kib": self.cluster.rss_kib()}
         for seat in self.event.seats:
-            phone = Phone(self, seat, self.args.compress)
+            phone = Phone(self, seat, self._url_of(seat), self.args.compress)
             self.phones.append(phone)
             self.by_table.setdefault(seat.table_id, []).append(phone)
         out["connect_s"] = await self._connect_phones(self.phones)
         await asyncio.sleep(1.0)
-        out["rss_connected_kib"] = self.server.rss_kib()
+        out["rss_connected_kib"] = self.cluster.rss_kib()
         out["phones"] = len(self.phones)
         out["kib_per_connection"] = (out["rss_connected_kib"] - out["rss_before_kib"]) / len(self.phones)
         clients = [p.client for p in self.phones] + [self.dashboard.client, self.screen.client]
@@ -487,6 +558,11 @@ class Run:
         out["compression_offered"] = self.args.compress
         out["compression_accepted"] = sum(1 for c in clients if c.negotiated)
         return out
+
+    def _url_of(self, seat: Seat) -> str:
+        """With several processes, a table's phones alternate between them."""
+        place = sum(1 for other in self.event.tables[seat.table_id] if other.index < seat.index)
+        return self.urls[place % len(self.urls)]
 
     async def _connect_phones(self, phones: list[Phone]) -> float:
         gate = asyncio.Semaphore(self.args.connect_concurrency)
@@ -505,11 +581,14 @@ class Run:
         """Memory per connection the other way (compression not offered if it was, and the
         reverse): after the rounds, a second socket per phone (a second tab), which only listens."""
         await asyncio.sleep(1.0)
-        before = self.server.rss_kib()
-        self.extra = [Phone(self, seat, not self.args.compress, counted=False) for seat in self.event.seats]
+        before = self.cluster.rss_kib()
+        self.extra = [
+            Phone(self, seat, self._url_of(seat), not self.args.compress, counted=False)
+            for seat in self.event.seats
+        ]
         await self._connect_phones(self.extra)
         await asyncio.sleep(1.0)
-        after = self.server.rss_kib()
+        after = self.cluster.rss_kib()
         return {
             "compression_offered": not self.args.compress,
             "compression_accepted": sum(1 for p in self.extra if p.client.negotiated),
@@ -538,7 +617,7 @@ class Run:
                 result["timeouts"].append(what)
 
         # open: the facilitator opens the card at every table at once.
-        meter = Meter(self.server)
+        meter = Meter(self.cluster)
         shown_at, _ack = await self.steer("show_card", {"card_index": card})
         deadline = time.perf_counter() + args.round_timeout
         waited(await self.counters.wait("open", card, phones, deadline), "open at every phone")
@@ -550,7 +629,7 @@ class Run:
         # answer: everyone within the window.
         values = CARD_VALUES[card]
         plan = [(p, rng.uniform(0, args.window), values(rng, i)) for i, p in enumerate(self.phones)]
-        meter = Meter(self.server)
+        meter = Meter(self.cluster)
         start = time.perf_counter() + 0.05
 
         async def one(phone: Phone, offset: float, value: Any) -> None:
@@ -569,7 +648,7 @@ class Run:
         # release: the harvest's result to the room.
         released_at = None
         if harvest:
-            meter = Meter(self.server)
+            meter = Meter(self.cluster)
             released_at, _ack = await self.steer("release_harvest", {"card_index": card})
             deadline = time.perf_counter() + args.round_timeout
             waited(await self.counters.wait("plenary", card, 1, deadline), "release on the big screen")
@@ -638,9 +717,9 @@ class Run:
             # tables against the j-th table (in the order of their last answers) to finish.
             order = sorted(last_sent.values())
             for at, release in shown:
-                j = release.get("tables")
-                if isinstance(j, int) and 1 <= j <= len(order):
-                    lat["auto_release"].append(at - order[j - 1])
+                covered = release.get("tables")
+                if isinstance(covered, int) and 1 <= covered <= len(order):
+                    lat["auto_release"].append(at - order[covered - 1])
         problems = {name: count for name, count in problems.items() if count}
         return {
             "latency": {name: summary(values) for name, values in lat.items()},
@@ -687,7 +766,8 @@ def _print_round(r: dict[str, Any], args: argparse.Namespace) -> None:
         f"  round {r['card'] + 1} (card {r['card']}{', harvest' if r['harvest'] else ''}): "
         f"{'CORRECT' if r['correct'] else 'NOT CORRECT'}; answer phase: "
         f"server CPU {cpu['server_cpu_s']:.2f} s ({1000 * cpu['server_cpu_s'] / answers:.2f} ms/answer), "
-        f"load generator {cpu['client_cpu_s']:.2f} s, "
+        + (f"PostgreSQL/Redis {cpu['infra_cpu_s']:.2f} s, " if cpu["infra_cpu_s"] is not None else "")
+        + f"load generator {cpu['client_cpu_s']:.2f} s, "
         f"other processes {cpu['other_cpu_s']:.2f} s, over {cpu['wall_s']:.2f} s"
     )
     if r["disturbed"]:
@@ -701,8 +781,8 @@ def _print_round(r: dict[str, Any], args: argparse.Namespace) -> None:
         print(f"    problems {r['problems']}; timed out waiting for {r['timeouts']}; {r.get('surprises')}")
 
 
-async def play(server: Server, event: Event, args: argparse.Namespace) -> dict[str, Any]:
-    run = Run(server, event, args)
+async def play(cluster: Any, event: Event, args: argparse.Namespace) -> dict[str, Any]:
+    run = Run(cluster, event, args)
     result: dict[str, Any] = {"rounds": []}
     try:
         result.update(await run.connect())
@@ -713,11 +793,13 @@ async def play(server: Server, event: Event, args: argparse.Namespace) -> dict[s
             f"{result['rss_connected_kib'] / 1024:.1f} MiB = {result['kib_per_connection']:.1f} KiB/phone"
         )
         rng = random.Random(args.seed)
-        profiler = start_profiler(server, f"{args.py_spy}-conference.txt") if args.py_spy else None
+        # py-spy on the first process (the one the dashboard talks to)
+        first = cluster.servers[0]
+        profiler = start_profiler(first, f"{args.py_spy}-conference.txt") if args.py_spy else None
         try:
             for card in range(args.rounds):
                 if args.quiet_timeout:
-                    waited = await wait_quiet(server, args.quiet_timeout)
+                    waited = await wait_quiet(cluster, args.quiet_timeout)
                     if waited > 3:
                         print(f"  (waited {waited:.0f} s for other processes to leave the CPU)")
                 r = await run.round(card, rng)
@@ -727,7 +809,7 @@ async def play(server: Server, event: Event, args: argparse.Namespace) -> dict[s
                 _print_round(r, args)
         finally:
             stop_profiler(profiler)
-        result["rss_after_kib"] = server.rss_kib()
+        result["rss_after_kib"] = cluster.rss_kib()
         if args.memory_both:
             result["memory_other_way"] = await run.memory_other_way()
         result["unexpected_disconnects"] = run.unexpected_disconnects
@@ -742,42 +824,47 @@ async def play(server: Server, event: Event, args: argparse.Namespace) -> dict[s
     answers = args.tables * args.players
     per_answer = sorted(r["answer_cpu"]["server_cpu_s"] / answers for r in clean)
     result["server_cpu_ms_per_answer"] = 1000 * per_answer[len(per_answer) // 2] if per_answer else None
+    infra = sorted(
+        r["answer_cpu"]["infra_cpu_s"] / answers for r in clean if r["answer_cpu"]["infra_cpu_s"] is not None
+    )
+    result["infra_cpu_ms_per_answer"] = 1000 * infra[len(infra) // 2] if infra else None
     for r in rounds:
         del r["raw_s"]  # the JSON keeps the summaries
     result["correct"] = bool(rounds) and all(r["correct"] for r in rounds) and not run.unexpected_disconnects
     return result
 
 
-def run_one(args: argparse.Namespace) -> dict[str, Any]:
+def run_one(args: argparse.Namespace, postgres: Any, redis: Any) -> dict[str, Any]:
     instance = Path(tempfile.mkdtemp(prefix="kk-bench-conference-", dir=args.instance_root))
-    server = Server("app", args, instance)
+    cluster = make_cluster(args, instance, postgres, redis)
     print(
-        f"\n== app server, mode {args.mode}, ws {args.ws}, instance {instance}"
-        + (", DATABASE_URL set" if args.database_url else "")
+        f"\n== app server x {args.processes} process(es), mode {args.mode}, ws {args.ws}, "
+        f"database {cluster.database}{', Redis queue' if args.processes > 1 else ''}, instance {instance}"
     )
     started_at = time.monotonic()
     try:
-        server.start()
+        cluster.start()
         started = time.perf_counter()
-        event = setup(server, args)
+        event = setup(cluster, args)
         print(
             f"  set-up: an event of {args.tables} tables, {len(event.seats)} participants joined at /e "
             f"in {time.perf_counter() - started:.1f} s"
         )
         remaining = args.max_seconds - (time.monotonic() - started_at)
-        result = asyncio.run(asyncio.wait_for(play(server, event, args), remaining))
+        result = asyncio.run(asyncio.wait_for(play(cluster, event, args), remaining))
         result.update(
+            processes=args.processes,
             mode=args.mode,
             ws=args.ws,
             instance=str(instance),
-            database="postgresql" if args.database_url else "sqlite",
+            database=cluster.database,
         )
         return result
     finally:
-        server.stop()
-        errors = [line for line in server.output().splitlines() if "Traceback" in line or "ERROR" in line]
+        cluster.stop()
+        errors = cluster.error_lines()
         if errors:
-            print(f"  server log has {len(errors)} error line(s); see {server.log_path}")
+            print(f"  server log has {len(errors)} error line(s); see {instance}")
         if not args.keep:
             shutil.rmtree(instance, ignore_errors=True)
 
@@ -825,6 +912,8 @@ def report(result: dict[str, Any], args: argparse.Namespace) -> None:
         )
     if result["server_cpu_ms_per_answer"] is not None:
         print(f"  server CPU per answer (median round): {result['server_cpu_ms_per_answer']:.2f} ms")
+    if result["infra_cpu_ms_per_answer"] is not None:
+        print(f"  PostgreSQL/Redis CPU per answer (median round): {result['infra_cpu_ms_per_answer']:.2f} ms")
     print(f"  correct: {result['correct']}  (unexpected disconnects: {result['unexpected_disconnects']})")
 
 
@@ -860,7 +949,24 @@ def main(argv: list[str] | None = None) -> int:
         help="simple: gevent-websocket unimportable in the server, as installed from pyproject.toml",
     )
     parser.add_argument(
-        "--database-url", help="e.g. postgresql://... (default: SQLite in the instance folder)"
+        "--processes",
+        type=int,
+        default=1,
+        help="server processes sharing PostgreSQL and a Redis message queue: a table's phones "
+        "alternate between them, the big screen is on another than the dashboard's (needs "
+        "benchmarks/common.py, and --postgres or --database-url)",
+    )
+    parser.add_argument(
+        "--database-url",
+        help="an existing PostgreSQL, e.g. postgresql://... (default: SQLite in the instance folder)",
+    )
+    parser.add_argument(
+        "--postgres",
+        action="store_true",
+        help="start a throwaway PostgreSQL server (needs benchmarks/common.py)",
+    )
+    parser.add_argument(
+        "--redis-url", help="an existing Redis for --processes > 1 (default: start redis-server)"
     )
     parser.add_argument("--instance-root", default=tempfile.gettempdir())
     parser.add_argument(
@@ -897,6 +1003,14 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--players must be 4..8 (open and sensitive cards reveal from 4; a table seats 8)")
     if any(not 0 <= card < len(CARD_VALUES) for card in args.harvest):
         parser.error(f"--harvest cards must be answerable: 0..{len(CARD_VALUES) - 1}")
+    if args.processes < 1:
+        parser.error("--processes must be at least 1")
+    if args.postgres and args.database_url:
+        parser.error("--postgres starts its own server: leave out --database-url")
+    if args.processes > 1 and not (args.postgres or args.database_url):
+        parser.error("--processes > 1 needs PostgreSQL: --postgres or --database-url")
+    if Cluster is None and (args.processes > 1 or args.postgres):
+        parser.error("--processes and --postgres need benchmarks/common.py, which this tree lacks")
     # burst.Server reads these; this benchmark has no switch for them.
     args.tcp_nodelay = False
     snapshot = None
@@ -917,7 +1031,17 @@ def main(argv: list[str] | None = None) -> int:
             f"window {args.window} s; "
             f"{os.cpu_count()} CPUs; Python {sys.version.split()[0]}\napp source: {args.source}"
         )
-        result = run_one(args)
+        postgres = Postgres(args.database_url) if Postgres and (args.postgres or args.database_url) else None
+        redis = Redis(args.redis_url) if Redis and args.processes > 1 else None
+        try:
+            for infra in (postgres, redis):
+                if infra is not None:
+                    infra.start()
+            result = run_one(args, postgres, redis)
+        finally:
+            for infra in (redis, postgres):
+                if infra is not None:
+                    infra.stop()
         report(result, args)
         if args.json:
             Path(args.json).write_text(
