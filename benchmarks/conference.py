@@ -985,7 +985,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--connect-concurrency", type=int, default=50)
     parser.add_argument("--setup-workers", type=int, default=16)
-    parser.add_argument("--max-seconds", type=float, default=1800.0, help="hard limit on the whole run")
+    parser.add_argument("--max-seconds", type=float, default=3600.0, help="hard limit on the whole run")
     parser.add_argument("--app-root", default=str(ROOT), help="the KoersKaart source tree to serve")
     parser.add_argument("--git-ref", help="serve `git archive REF` of this repository instead (e.g. HEAD)")
     parser.add_argument("--json", help="write all figures to this file")
