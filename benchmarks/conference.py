@@ -819,8 +819,16 @@ async def play(cluster: Any, event: Event, args: argparse.Namespace) -> dict[str
     clean = [r for r in rounds if not r["disturbed"]] or rounds
     result["pooled_rounds"] = [r["card"] + 1 for r in clean]
     result["disturbed_rounds"] = sum(1 for r in rounds if r["disturbed"])
-    names = sorted({name for r in clean for name in r["raw_s"]})
-    result["pooled"] = {name: summary([v for r in clean for v in r["raw_s"].get(name, [])]) for name in names}
+    # Per figure: the undisturbed rounds that have it (harvest releases happen in harvest rounds
+    # only); if every such round was disturbed, all of them, and the figure says so.
+    result["pooled"], result["pooled_disturbed"] = {}, []
+    for name in sorted({name for r in rounds for name in r["raw_s"]}):
+        having = [r for r in rounds if r["raw_s"].get(name)]
+        use = [r for r in having if not r["disturbed"]]
+        if not use:
+            use = having
+            result["pooled_disturbed"].append(name)
+        result["pooled"][name] = summary([v for r in use for v in r["raw_s"][name]])
     answers = args.tables * args.players
     per_answer = sorted(r["answer_cpu"]["server_cpu_s"] / answers for r in clean)
     result["server_cpu_ms_per_answer"] = 1000 * per_answer[len(per_answer) // 2] if per_answer else None
@@ -872,8 +880,8 @@ def run_one(args: argparse.Namespace, postgres: Any, redis: Any) -> dict[str, An
 def report(result: dict[str, Any], args: argparse.Namespace) -> None:
     pooled = result["pooled"]
     print(
-        f"\n== pooled over rounds {result['pooled_rounds']} ({result['disturbed_rounds']} disturbed), "
-        f"ms; targets are p99"
+        f"\n== pooled over the undisturbed rounds ({result['disturbed_rounds']} of {len(result['rounds'])} "
+        "disturbed), ms; targets are p99"
     )
     lines = [
         ("open", "show_card → every phone shows the card", "open"),
@@ -894,7 +902,8 @@ def report(result: dict[str, Any], args: argparse.Namespace) -> None:
             limit = TARGETS_MS[target]
             met = pooled[name]["p99"] <= limit
             verdict = f"  target ≤ {limit:.0f}: {'met' if met else 'MISSED'}"
-        print(f"  {text:47} {fmt(pooled[name])}{verdict}")
+        flag = "  (disturbed rounds only)" if name in result["pooled_disturbed"] else ""
+        print(f"  {text:47} {fmt(pooled[name])}{verdict}{flag}")
     kib = result["kib_per_connection"]
     met = "met" if kib <= TARGET_KIB_PER_CONNECTION else "MISSED"
     print(
