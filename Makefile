@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 PORT   ?= 5000
 export FLASK_APP := koerskaart
 
-.PHONY: run test lint bench install translations translations-update db clean
+.PHONY: run test lint bench bench-conference install translations translations-update db clean
 
 # PYTHONWARNINGS=ignore: setuptools prints a screenful of notices about editable installs
 # that look like a failure to a new user; errors still stop the install.
@@ -73,6 +73,12 @@ bench-restart: $(BENCH_STAMP) translations
 # The reconnect storm of 2,000 phones after a restart, against the bare floor's.
 bench-storm: $(BENCH_STAMP) translations
 	$(BIN)/python benchmarks/restart.py --tables 334 --players 6 --in-flight 0 --compare-bare $(BENCH_ARGS)
+
+# A conference end to end: 60 tables x 6 phones, a facilitator's dashboard and the big screen,
+# synchronised pacing, four cards (two of them harvest moments). BENCH_ARGS adds or overrides,
+# e.g. BENCH_ARGS="--tables 6 --rounds 2".
+bench-conference: $(BENCH_STAMP) translations
+	$(BIN)/python benchmarks/conference.py --tables 60 --players 6 --rounds 4 $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) instance/*.sqlite3* .pytest_cache
