@@ -27,6 +27,7 @@ from koerskaart.engine import actions as act
 from koerskaart.extensions import db
 from koerskaart.live import decks, feedback, service, store
 from koerskaart.models import Pacing, Seat, Table
+from koerskaart.qr import join_qr_svg
 from koerskaart.reports import retention
 from tests.helpers.apps import fresh_app
 from tests.helpers.events import join, make_event, tables_of
@@ -116,6 +117,23 @@ def test_an_answer_reads_one_row_where_it_read_four(app: Flask) -> None:
         service.perform(table, act.Submit(seats[3], STATEMENT, 5))
     assert len(again) == 3
     assert answered(table) == {seats[1]: 3, seats[2]: 4, seats[3]: 5}
+
+
+def test_a_connect_is_the_table_row_and_the_seat(app: Flask) -> None:
+    table, seats, tokens = seated_table(3)
+    with app.test_request_context("/"):
+        first = service.connect(table, "seat", tokens[1], None)
+        drawn = join_qr_svg.cache_info()
+        with statements() as sent:
+            again = service.connect(table, "seat", tokens[1], None)
+        assert join_qr_svg.cache_info().misses == drawn.misses  # the QR code is drawn once per join link
+        assert (again.seat_id, again.rooms) == (first.seat_id, first.rooms) == (seats[1], again.rooms)
+        assert again.joined["you"] == first.joined["you"] and again.joined["join"] == first.joined["join"]
+        assert [s.split()[0] for s in sent] == ["SELECT", "SELECT"]  # the table's row; the seat by its token
+        with pytest.raises(service.NotAuthenticated):
+            service.connect(table, "seat", "not-a-token", None)
+        with pytest.raises(service.NotAuthenticated):
+            service.connect(table, "screen", None, "not-the-key")
 
 
 def test_what_a_load_hands_out_is_never_the_cached_state(app: Flask) -> None:
