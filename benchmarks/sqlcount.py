@@ -10,6 +10,13 @@
 
 Six players at one table of the test deck, over the Socket.IO test client, on an
 SQLite file (a real file, as in production). An ``executemany`` is one statement.
+
+With the per-process table cache (live/store.py) an answer is 3 statements: SELECT tables;
+INSERT pending_answers; UPDATE tables SET version ... RETURNING. The answer that reveals is 5
+(the round's UPDATE, the DELETE of its pending answers, one INSERT of the answers), next_card 3.
+``--cold`` empties the cache before each answer, as a process meets a table another process
+changed: 3 more SELECTs (rounds, seats with pending answers, team actions). Before the cache
+an answer was 5, a reveal 7 and next_card 6.
 """
 
 from __future__ import annotations
@@ -31,7 +38,7 @@ from koerskaart import create_app  # noqa: E402
 from koerskaart.config import TestingConfig  # noqa: E402
 from koerskaart.content import load_deck_file  # noqa: E402
 from koerskaart.extensions import db  # noqa: E402
-from koerskaart.live import decks  # noqa: E402
+from koerskaart.live import decks, store  # noqa: E402
 from tests.helpers.players import full_table  # noqa: E402
 from tests.helpers.proefdeck import TEST_DECK  # noqa: E402
 
@@ -39,6 +46,7 @@ from tests.helpers.proefdeck import TEST_DECK  # noqa: E402
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--verbose", action="store_true")
+    parser.add_argument("--cold", action="store_true", help="empty the table cache before each answer")
     parser.add_argument("--cpu", action="store_true", help="time perform and connect instead")
     parser.add_argument("--tables", type=int, default=20, help="tables for --cpu")
     args = parser.parse_args(argv)
@@ -67,6 +75,8 @@ def main(argv: list[str] | None = None) -> int:
         for card, values in enumerate(([1, 2, 3, 4, 5, 5], [0, 1, 2, 0, 1, 2], [f"t{i}" for i in range(6)])):
             counts = []
             for player, value in zip(players, values, strict=True):
+                if args.cold:
+                    store.cache().clear()
                 statements.clear()
                 assert player.answer(card, value)["ok"]
                 counts.append(len(statements))
