@@ -7,7 +7,7 @@ from functools import lru_cache
 import segno
 
 
-@lru_cache(maxsize=512)
+@lru_cache(maxsize=2048)  # one per table with a join code; about 2.5 KB each
 def join_qr_svg(url: str) -> str:
     """An inline SVG QR code for ``url``: dark on light, scalable, with a quiet zone."""
     qr = segno.make(url, error="m")

@@ -303,9 +303,13 @@ def find_seat(table_public_id: str, token: str | None) -> Seat | None:
 
 
 def screen_allowed(table: Table, key: str | None) -> bool:
+    return _key_matches(table.screen_key_hash, key)
+
+
+def _key_matches(key_hash: str, key: str | None) -> bool:
     if not key or len(key) > TOKEN_MAX_LENGTH:
         return False
-    return hmac.compare_digest(table.screen_key_hash, token_hash(key))
+    return hmac.compare_digest(key_hash, token_hash(key))
 
 
 def get_table(public_id: str) -> Table | None:
@@ -362,37 +366,44 @@ class Connected:
 def connect(table_public_id: object, kind: object, seat_token: str | None, screen_key: object) -> Connected:
     """Who a new socket is (a seat by its cookie, a screen by its key) and what it is told first.
 
-    Raises NotAuthenticated for everything else, with no hint which check failed.
+    Raises NotAuthenticated for everything else, with no hint which check failed. The table
+    is one read when this process has it cached (``store``); the seat is always looked up.
     """
     if not isinstance(table_public_id, str) or len(table_public_id) > 64 or kind not in CLIENT_KINDS:
         raise NotAuthenticated
-    table = get_table(table_public_id)
-    if table is None:
+    stored = store.load(table_public_id)
+    if stored is None:
         raise NotAuthenticated
     seat_id: str | None = None
     judged: list[int] = []
     rooms = [table_room(table_public_id)]
     if kind == "seat":
-        seat = find_seat(table_public_id, seat_token)
+        seat = _seat_of(stored.table_id, seat_token)
         if seat is None:
             raise NotAuthenticated
-        seat_id = seat.public_id
-        judged = sorted(seat.feedback_cards or [])
+        seat_id, feedback_cards = seat
+        judged = sorted(feedback_cards or [])
         rooms.insert(0, seat_room(seat_id))
-    elif not screen_allowed(table, screen_key if isinstance(screen_key, str) else None):
+    elif not _key_matches(stored.screen_key_hash, screen_key if isinstance(screen_key, str) else None):
         raise NotAuthenticated
-    if table.conference_id is not None:
-        rooms.append(event_room(table.conference_id))
-    state = current_state(table)
-    return Connected(seat_id, tuple(rooms), _joined_view(table, state, kind, seat_id, judged))
+    if stored.conference_id is not None:
+        rooms.append(event_room(stored.conference_id))
+    return Connected(seat_id, tuple(rooms), _joined_view(stored, kind, seat_id, judged))
+
+
+def _seat_of(table_id: int, token: str | None) -> tuple[str, list[int] | None] | None:
+    if not token or len(token) > TOKEN_MAX_LENGTH:
+        return None
+    return store.seat_by_token_hash(table_id, token_hash(token))
 
 
 def _joined_view(
-    table: Table, state: TableState, kind: str, seat_id: str | None, judged: list[int]
+    stored: store.Stored, kind: str, seat_id: str | None, judged: list[int]
 ) -> dict[str, object]:
+    state = stored.state
     join = None
-    if table.join_code and state.status is not TableStatus.ENDED:
-        code = format_code(table.join_code)
+    if stored.join_code and state.status is not TableStatus.ENDED:
+        code = format_code(stored.join_code)
         url = url_for("play.join", _external=True) + "#" + code
         join = {"code": code, "url": url, "qr_svg": join_qr_svg(url)}
     # "role" on the wire is the socket's kind (seat or screen), as documented in the protocol.
@@ -401,8 +412,8 @@ def _joined_view(
         # feedback_cards: the cards this phone already judged, not offered again after a reload
         you.update(seat_id=seat_id, my_answer=views.my_answer(state, seat_id), feedback_cards=judged)
     joined: dict[str, object] = {"you": you, "join": join, "table": views.snapshot(state)}
-    if table.conference_id is not None:
-        joined["conference"] = event_notice(table.conference_id, table.conference_label)
+    if stored.conference_id is not None:
+        joined["conference"] = event_notice(stored.conference_id, stored.label)
     return joined
 
 

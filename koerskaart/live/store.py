@@ -1,19 +1,54 @@
 """Reading a table's engine state from its rows, and writing back only what changed.
 
 This is the hot path of every event (docs/performance.md): plain Core statements on the
-session's connection, no ORM unit of work, no lazy loads. Reading a table costs four
-SELECTs (table, rounds, seats with the open round's pending answers, team actions);
-an answer adds one INSERT, a reveal one UPDATE, one DELETE and one multi-row INSERT.
+session's connection, no ORM unit of work, no lazy loads. Reading a table costs one SELECT
+of its row when this process has its seats, rounds and actions cached at the row's
+``version``, and four otherwise (table, rounds, seats with the open round's pending
+answers, team actions). An answer adds one INSERT and the version's UPDATE, a reveal one
+UPDATE of the round, one DELETE and one multi-row INSERT.
+
+The cache (``TableCache``), and why a stale entry can never be used
+------------------------------------------------------------------
+Every transaction that changes a table's seats, rounds, pending answers or team actions
+raises ``tables.version`` in the same transaction: ``save`` does, ``bump`` does for the
+few writers outside it, and an ORM flush of such rows does on its own (``_orm_changes_bump``).
+Committed versions therefore only grow, and each committed version names one content.
+
+An entry is (table id, version, the three reads as immutable tuples), keyed by public id,
+and is only ever filled in two ways:
+
+* by a read, labelled with the version read *before* the child rows. Later statements
+  see data at least as new (read committed, SQLite, or one lock-held snapshot), so the
+  content is that of the label or of a later commit; a later commit has a higher version,
+  which every later read sees, so a too-new entry is never matched, only wasted. A read in
+  a transaction that has itself changed the table (``_WRITTEN``) would see uncommitted
+  rows: it fills nothing.
+* by ``save``, at the version its own UPDATE … RETURNING reports, and only once the
+  session commits (``_after_commit``); a rollback, a failed commit or a closed session
+  drops it (``_after_transaction_end``). If the returned version is not the loaded one
+  plus one, someone else changed the table between the read and the write, and nothing is
+  cached. So an uncommitted version number (which another process may reach later with
+  other content, after this one rolls back) never labels anything in the cache.
+
+Every load builds new engine objects from the entry's tuples, so what a caller changes
+(the engine copies anyway) can never leak into the cache. Ended tables are not cached.
 """
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, CursorResult, and_, bindparam, delete, insert, select, update
+from flask import current_app
+from sqlalchemy import Connection, CursorResult, and_, bindparam, delete, insert, inspect, select, update
+from sqlalchemy import event as orm_events
+from sqlalchemy.orm import InstanceState, Session, SessionTransaction, UOWTransaction
 
 from ..clock import utcnow
+from ..engine import Answer as AnswerValue
 from ..engine import (
     CardKind,
     Result,
@@ -58,6 +93,9 @@ _TABLE_COLUMNS = (
     _tables.c.activity_at,
     _tables.c.conference_label,
     _tables.c.seating_closed,
+    _tables.c.version,
+    _tables.c.join_code,
+    _tables.c.screen_key_hash,
 )
 # A dashboard needs to know a table is alive, not the second: one extra write per table and
 # ACTIVITY_GRAIN seconds at most (an answer otherwise writes no table row).
@@ -102,6 +140,9 @@ _ACTIONS = (
     .where(_actions.c.table_id == bindparam("table_id"))
     .order_by(_actions.c.position)
 )
+_SEAT_BY_TOKEN_HASH = select(_seats.c.public_id, _seats.c.feedback_cards).where(
+    _seats.c.table_id == bindparam("table_id"), _seats.c.token_hash == bindparam("token_hash")
+)
 _INSERT_PENDING = insert(_pending)
 _INSERT_ANSWERS = insert(_answers)
 _DELETE_PENDING = delete(_pending).where(_pending.c.round_id == bindparam("round_id"))
@@ -121,6 +162,20 @@ _PENDING_UPDATE = (
 )
 
 
+_BUMP = (
+    update(_tables)
+    .where(_tables.c.id == bindparam("pk"))
+    .values(version=_tables.c.version + 1)
+    .returning(_tables.c.version)
+)
+# Tables per process: 2,000 players sit at 334 tables, 10,000 at 1,700. An entry of a
+# 30-card table with 6 seats is about 12 KB, so a full cache stays below 25 MB.
+CACHE_SIZE = 2048
+_CACHE_KEY = "koerskaart.table_cache"
+_PENDING = "koerskaart.store.pending"  # session.info: public id -> (cache, entry) to keep once committed
+_WRITTEN = "koerskaart.store.written"  # session.info: ids of tables this transaction changed
+
+
 @dataclass
 class Stored:
     """A table's state as read, with the row ids and positions a write needs."""
@@ -135,6 +190,89 @@ class Stored:
     activity_at: float | None = None
     label: str | None = None  # its name at the event ("Tafel 7")
     seating_closed: bool = False
+    public_id: str = ""
+    version: int = 0  # tables.version as read (after ``save``: as written)
+    join_code: str | None = None
+    screen_key_hash: str = ""
+
+
+@dataclass(frozen=True)
+class _Rest:
+    """What the three reads after the table's row returned, as immutable values (see the module's doc).
+
+    Only the open round's pending answers are read, so they are kept with the card index
+    they belong to: an entry is of no use if the table's current round is another open one.
+    """
+
+    table_id: int
+    version: int
+    rounds: tuple[tuple[int, int, RoundStatus, Result | None], ...]  # (card index, pk, status, result)
+    open_indexes: frozenset[int]
+    seats: tuple[tuple[str, int, str | None, bool, str | None], ...]  # (id, pk, nickname, host, perspective)
+    pending_index: int | None  # the card whose pending answers were read, if its round was open
+    pending: tuple[tuple[str, AnswerValue], ...]  # (seat id, value) in seat order
+    actions: tuple[tuple[str, int, str, str, str], ...]  # (id, card index, who, what, due)
+    seat_position: int
+    action_position: int
+
+    def fits(self, table: Any) -> bool:
+        return (
+            self.table_id == table.id
+            and self.version == table.version
+            and (table.card_index not in self.open_indexes or table.card_index == self.pending_index)
+        )
+
+
+class TableCache:
+    """Per process (one per app): each table's ``_Rest``, least recently used first out."""
+
+    def __init__(self, maxsize: int = CACHE_SIZE) -> None:
+        self.maxsize = maxsize
+        self.hits = 0
+        self.misses = 0
+        self._entries: OrderedDict[str, _Rest] = OrderedDict()
+        self._lock = threading.Lock()  # threading mode; under gevent nothing in here yields
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def __contains__(self, public_id: object) -> bool:
+        return public_id in self._entries
+
+    def get(self, public_id: str) -> _Rest | None:
+        with self._lock:
+            rest = self._entries.get(public_id)
+            if rest is not None:
+                self._entries.move_to_end(public_id)
+            return rest
+
+    def put(self, public_id: str, rest: _Rest) -> None:
+        with self._lock:
+            held = self._entries.get(public_id)
+            if held is not None and held.table_id == rest.table_id and held.version > rest.version:
+                return  # a slow reader does not replace what a later commit left
+            self._entries[public_id] = rest
+            self._entries.move_to_end(public_id)
+            while len(self._entries) > self.maxsize:
+                self._entries.popitem(last=False)
+
+    def drop(self, public_id: str) -> None:
+        with self._lock:
+            self._entries.pop(public_id, None)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+
+def cache() -> TableCache:
+    """This app's table cache (each app its own, so tests' apps never share one)."""
+    extensions = current_app.extensions
+    found = extensions.get(_CACHE_KEY)
+    if found is None:
+        found = extensions.setdefault(_CACHE_KEY, TableCache())
+    assert isinstance(found, TableCache)
+    return found
 
 
 def _inserted_pk(result: CursorResult[Any]) -> int:
@@ -147,6 +285,11 @@ def _connection() -> Connection:
     return db.session.connection()
 
 
+def _written() -> set[int]:
+    written: set[int] = db.session.info.setdefault(_WRITTEN, set())
+    return written
+
+
 def load(public_id: str, *, for_update: bool = False) -> Stored | None:
     """Read a table by its public id; ``for_update`` row-locks it on PostgreSQL.
 
@@ -156,15 +299,78 @@ def load(public_id: str, *, for_update: bool = False) -> Stored | None:
     locking = for_update and conn.dialect.name == "postgresql"
     query = _TABLE_BY_PUBLIC_ID_FOR_UPDATE if locking else _TABLE_BY_PUBLIC_ID
     row = conn.execute(query, {"public_id": public_id}).first()
-    return _load_rest(conn, row) if row is not None else None
+    return _with_rest(conn, row) if row is not None else None
 
 
 def load_by_id(table_id: int) -> Stored:
     conn = _connection()
-    return _load_rest(conn, conn.execute(_TABLE_BY_ID, {"table_id": table_id}).one())
+    return _with_rest(conn, conn.execute(_TABLE_BY_ID, {"table_id": table_id}).one())
 
 
-def _load_rest(conn: Connection, table: Any) -> Stored:
+def _with_rest(conn: Connection, table: Any) -> Stored:
+    """The table's row as read, with its other rows from the cache if they are current there."""
+    tables = cache()
+    if table.status == TableStatus.ENDED.value:
+        tables.drop(table.public_id)  # an ended table is read rarely (summaries): it takes no room
+        return _build(table, _read_rest(conn, table))
+    rest = tables.get(table.public_id)
+    if rest is not None and rest.fits(table):
+        tables.hits += 1
+        return _build(table, rest)
+    tables.misses += 1
+    rest = _read_rest(conn, table)
+    if table.id not in db.session.info.get(_WRITTEN, ()):
+        tables.put(table.public_id, rest)
+    return _build(table, rest)
+
+
+def _read_rest(conn: Connection, table: Any) -> _Rest:
+    rounds = tuple(
+        (
+            row.card_index,
+            row.id,
+            RoundStatus(row.status),
+            Result.from_dict(row.result) if row.result else None,
+        )
+        for row in conn.execute(_ROUNDS, {"table_id": table.id})
+    )
+    open_indexes = frozenset(index for index, _pk, status, _result in rounds if status is RoundStatus.OPEN)
+    open_pk = next((pk for index, pk, _s, _r in rounds if index == table.card_index), None)
+    if table.card_index not in open_indexes:
+        open_pk = None
+    seats = []
+    pending = []
+    seat_position = 0
+    if open_pk is None:
+        seat_rows = conn.execute(_SEATS, {"table_id": table.id})
+    else:
+        seat_rows = conn.execute(_SEATS_WITH_PENDING, {"table_id": table.id, "round_id": open_pk})
+    for row in seat_rows:
+        seat_position = max(seat_position, row.position)
+        seats.append((row.public_id, row.id, row.nickname, row.is_host, row.perspective))
+        if open_pk is not None and row.pending_id is not None:
+            pending.append((row.public_id, row.value))
+    actions = []
+    action_position = 0
+    for row in conn.execute(_ACTIONS, {"table_id": table.id}):
+        action_position = max(action_position, row.position)
+        actions.append((row.public_id, row.card_index, row.who, row.what, row.due))
+    return _Rest(
+        table.id,
+        table.version,
+        rounds,
+        open_indexes,
+        tuple(seats),
+        table.card_index if open_pk is not None else None,
+        tuple(pending),
+        tuple(actions),
+        seat_position,
+        action_position,
+    )
+
+
+def _build(table: Any, rest: _Rest) -> Stored:
+    """New engine objects from the table's row and ``rest``: nothing handed out is shared."""
     state = TableState(
         cards=decks.rules(table.deck_slug),
         settings=Settings(k=table.k, k_text=table.k_text, capacity=table.capacity, steered=table.steered),
@@ -177,43 +383,33 @@ def _load_rest(conn: Connection, table: Any) -> Stored:
         hold_at=table.hold_at,
     )
     round_pks: dict[int, int] = {}
-    for row in conn.execute(_ROUNDS, {"table_id": table.id}):
-        round_pks[row.card_index] = row.id
-        state.rounds[row.card_index] = Round(
-            card_index=row.card_index,
-            status=RoundStatus(row.status),
-            result=Result.from_dict(row.result) if row.result else None,
-        )
-    current = state.rounds.get(state.card_index)
-    open_pk = round_pks[state.card_index] if current and current.status is RoundStatus.OPEN else None
-    if open_pk is None:
-        seat_rows = conn.execute(_SEATS, {"table_id": table.id})
-    else:
-        seat_rows = conn.execute(_SEATS_WITH_PENDING, {"table_id": table.id, "round_id": open_pk})
+    rounds = state.rounds
+    for index, pk, status, result in rest.rounds:
+        round_pks[index] = pk
+        rounds[index] = Round(card_index=index, status=status, result=result)
+    if rest.pending and table.card_index == rest.pending_index:
+        rounds[table.card_index].answers = dict(rest.pending)
     seat_pks: dict[str, int] = {}
-    seat_position = 0
-    for row in seat_rows:
-        seat_pks[row.public_id] = row.id
-        seat_position = max(seat_position, row.position)
-        state.seats[row.public_id] = Seat(row.public_id, row.nickname, row.is_host, row.perspective)
-        if open_pk is not None and row.pending_id is not None:
-            assert current is not None
-            current.answers[row.public_id] = row.value
-    action_position = 0
-    for row in conn.execute(_ACTIONS, {"table_id": table.id}):
-        action_position = max(action_position, row.position)
-        state.actions.append(TeamAction(row.public_id, row.card_index, row.who, row.what, row.due))
+    seats = state.seats
+    for seat_id, pk, nickname, is_host, perspective in rest.seats:
+        seat_pks[seat_id] = pk
+        seats[seat_id] = Seat(seat_id, nickname, is_host, perspective)
+    state.actions = [TeamAction(*action) for action in rest.actions]
     return Stored(
         table.id,
         state,
         seat_pks,
         round_pks,
-        seat_position,
-        action_position,
+        rest.seat_position,
+        rest.action_position,
         table.conference_id,
         table.activity_at,
         table.conference_label,
         table.seating_closed,
+        table.public_id,
+        table.version,
+        table.join_code,
+        table.screen_key_hash,
     )
 
 
@@ -235,6 +431,10 @@ def empty(table: Table) -> Stored:
         table.activity_at,
         table.conference_label,
         table.seating_closed,
+        table.public_id,
+        table.version,
+        table.join_code,
+        table.screen_key_hash,
     )
 
 
@@ -245,22 +445,91 @@ def save(
     new_tokens: dict[str, str] | None = None,
     now: float | None = None,
 ) -> None:
-    """Write the difference between ``stored.state`` and ``new`` (the caller commits)."""
+    """Write the difference between ``stored.state`` and ``new`` (the caller commits).
+
+    A change to seats, rounds, pending answers or actions also raises the table's version,
+    and the new state is cached at it once the session commits.
+    """
     conn = _connection()
     old = stored.state
-    _save_table(conn, stored, old, new, now)
-    _insert_seats(conn, stored, new, new_tokens or {})
-    sealed = {event.card_index: event for event in events if isinstance(event, ev.AnswersSealed)}
-    _save_rounds(conn, stored, old, new, sealed)
-    _delete_seats(conn, stored, new)
-    _save_actions(conn, stored, old, new)
-    if any(isinstance(event, ev.TableEnded) and not event.keep_open_text for event in events):
-        _purge_open_text(conn, stored, new)
+    wrote = [
+        _insert_seats(conn, stored, new, new_tokens or {}),
+        _save_rounds(
+            conn, stored, old, new, {e.card_index: e for e in events if isinstance(e, ev.AnswersSealed)}
+        ),
+        _delete_seats(conn, stored, new),
+        _save_actions(conn, stored, old, new),
+    ]
+    if any(isinstance(e, ev.TableEnded) and not e.keep_open_text for e in events):
+        _purge_open_text(conn, stored, new)  # answers: not among what ``load`` reads
+    version = _save_table(conn, stored, old, new, now, bump=any(wrote))
+    if version is None:
+        return
+    _written().add(stored.table_id)
+    tables = cache()
+    if version != stored.version + 1 or new.status is TableStatus.ENDED or not stored.public_id:
+        tables.drop(stored.public_id)  # someone wrote in between (see the module's doc), or it ended
+    else:
+        pending: dict[str, tuple[TableCache, _Rest]] = db.session.info.setdefault(_PENDING, {})
+        pending[stored.public_id] = (tables, _rest_of(stored, old, new, version))
+    stored.version = version
+
+
+def _rest_of(stored: Stored, old: TableState, new: TableState, version: int) -> _Rest:
+    """``new`` as ``_read_rest`` would read it back at ``version``."""
+    # A Result is frozen and made of plain ints and strings, as read back from its JSON column.
+    rounds = tuple(
+        (index, stored.round_pks[index], new.rounds[index].status, new.rounds[index].result)
+        for index in sorted(new.rounds)
+    )
+    open_indexes = frozenset(
+        index for index, round_ in new.rounds.items() if round_.status is RoundStatus.OPEN
+    )
+    current = new.rounds.get(new.card_index)
+    kept = {a.id: a for a in old.actions}  # an action is never rewritten: the row keeps what was added
+    pending: tuple[tuple[str, AnswerValue], ...] = ()
+    pending_index = None
+    if current is not None and current.status is RoundStatus.OPEN:
+        pending_index = new.card_index
+        pending = tuple(
+            (seat_id, current.answers[seat_id]) for seat_id in new.seats if seat_id in current.answers
+        )
+    return _Rest(
+        stored.table_id,
+        version,
+        rounds,
+        open_indexes,
+        tuple(
+            (seat.id, stored.seat_pks[seat.id], seat.nickname, seat.is_host, seat.perspective)
+            for seat in new.seats.values()
+        ),
+        pending_index,
+        pending,
+        tuple((a.id, a.card_index, a.who, a.what, a.due) for a in (kept.get(a.id, a) for a in new.actions)),
+        stored.seat_position,
+        stored.action_position,
+    )
+
+
+def bump(table_ids: Iterable[int]) -> None:
+    """Raise the version of tables whose seats, rounds, pending answers or actions were changed
+    other than by ``save`` or an ORM flush (which raise it themselves), in the caller's transaction."""
+    _bump(db.session(), table_ids)
+
+
+def _bump(session: Session, table_ids: Iterable[int]) -> None:
+    ids = sorted(set(table_ids))  # one order, so two bumps never wait on each other's rows
+    if ids:
+        session.connection().execute(
+            update(_tables).where(_tables.c.id.in_(ids)).values(version=_tables.c.version + 1)
+        )
+        session.info.setdefault(_WRITTEN, set()).update(ids)
 
 
 def _save_table(
-    conn: Connection, stored: Stored, old: TableState, new: TableState, now: float | None
-) -> None:
+    conn: Connection, stored: Stored, old: TableState, new: TableState, now: float | None, *, bump: bool
+) -> int | None:
+    """The table's row: what changed, and with ``bump`` the version; returns the new version if raised."""
     changes: dict[str, object] = {}
     if now is not None and (stored.activity_at is None or now - stored.activity_at >= ACTIVITY_GRAIN):
         changes["activity_at"] = stored.activity_at = now
@@ -272,11 +541,24 @@ def _save_table(
         if new.status is TableStatus.ENDED:
             changes["ended_at"] = utcnow()
             changes["join_code"] = None  # an ended table cannot be joined, and its code may be reused
-    if changes:
-        conn.execute(update(_tables).where(_tables.c.id == stored.table_id).values(**changes))
+            stored.join_code = None
+    if not bump:
+        if changes:
+            conn.execute(update(_tables).where(_tables.c.id == stored.table_id).values(**changes))
+        return None
+    if not changes:
+        return int(conn.execute(_BUMP, {"pk": stored.table_id}).scalar_one())
+    statement = (
+        update(_tables)
+        .where(_tables.c.id == stored.table_id)
+        .values(**changes, version=_tables.c.version + 1)
+        .returning(_tables.c.version)
+    )
+    return int(conn.execute(statement).scalar_one())
 
 
-def _insert_seats(conn: Connection, stored: Stored, new: TableState, tokens: dict[str, str]) -> None:
+def _insert_seats(conn: Connection, stored: Stored, new: TableState, tokens: dict[str, str]) -> bool:
+    wrote = False
     changed = []
     for seat in new.seats.values():
         before = stored.state.seats.get(seat.id)
@@ -294,6 +576,7 @@ def _insert_seats(conn: Connection, stored: Stored, new: TableState, tokens: dic
                 )
             )
             stored.seat_pks[seat.id] = _inserted_pk(result)
+            wrote = True
         elif before != seat:
             changed.append(
                 {
@@ -305,12 +588,14 @@ def _insert_seats(conn: Connection, stored: Stored, new: TableState, tokens: dic
             )
     if changed:
         conn.execute(_SEAT_UPDATE, changed)
+    return wrote or bool(changed)
 
 
-def _delete_seats(conn: Connection, stored: Stored, new: TableState) -> None:
+def _delete_seats(conn: Connection, stored: Stored, new: TableState) -> bool:
     gone = [pk for public_id, pk in stored.seat_pks.items() if public_id not in new.seats]
     if gone:  # their pending answers were deleted above (and would cascade anyway)
         conn.execute(delete(_seats).where(_seats.c.id.in_(gone)))
+    return bool(gone)
 
 
 def _save_rounds(
@@ -319,7 +604,8 @@ def _save_rounds(
     old: TableState,
     new: TableState,
     sealed: dict[int, ev.AnswersSealed],
-) -> None:
+) -> bool:
+    wrote = False
     for index, round_ in new.rounds.items():
         before = old.rounds.get(index)
         pk = stored.round_pks.get(index)
@@ -334,6 +620,7 @@ def _save_rounds(
                 )
             )
             pk = stored.round_pks[index] = _inserted_pk(result)
+            wrote = True
         else:
             changes: dict[str, object] = {}
             if before is None or before.status is not round_.status:
@@ -344,20 +631,23 @@ def _save_rounds(
                 changes["groups"] = sealed[index].groups
             if changes:
                 conn.execute(update(_rounds).where(_rounds.c.id == pk).values(**changes))
-        _save_pending(conn, stored, pk, before.answers if before else {}, round_.answers)
+                wrote = True
+        if _save_pending(conn, stored, pk, before.answers if before else {}, round_.answers):
+            wrote = True
         if index in sealed:
             # The revealed answers: no seat, no time, in the engine's shuffled order; one executemany.
             conn.execute(_INSERT_ANSWERS, [{"round_id": pk, "value": v} for v in sealed[index].answers])
+    return wrote
 
 
 def _save_pending(
     conn: Connection, stored: Stored, round_pk: int, before: dict[str, Any], after: dict[str, Any]
-) -> None:
+) -> bool:
     if before == after:
-        return
+        return False
     if not after:  # closed, skipped or emptied: the link between seat and answer goes at once
         conn.execute(_DELETE_PENDING, {"round_id": round_pk})
-        return
+        return True
     gone = [stored.seat_pks[s] for s in before if s not in after and s in stored.seat_pks]
     if gone:
         conn.execute(delete(_pending).where(_pending.c.round_id == round_pk, _pending.c.seat_id.in_(gone)))
@@ -375,11 +665,12 @@ def _save_pending(
     ]
     if changed:
         conn.execute(_PENDING_UPDATE, changed)
+    return bool(gone or added or changed)
 
 
-def _save_actions(conn: Connection, stored: Stored, old: TableState, new: TableState) -> None:
+def _save_actions(conn: Connection, stored: Stored, old: TableState, new: TableState) -> bool:
     if old.actions == new.actions:
-        return
+        return False
     wanted = {action.id for action in new.actions}
     have = {action.id for action in old.actions}
     gone = list(have - wanted)
@@ -404,6 +695,7 @@ def _save_actions(conn: Connection, stored: Stored, old: TableState, new: TableS
             )
     if added:
         conn.execute(insert(_actions), added)
+    return bool(gone or added)
 
 
 def _purge_open_text(conn: Connection, stored: Stored, state: TableState) -> None:
@@ -416,6 +708,86 @@ def _purge_open_text(conn: Connection, stored: Stored, state: TableState) -> Non
         conn.execute(delete(_answers).where(_answers.c.round_id.in_(open_rounds)))
 
 
+def seat_by_token_hash(table_id: int, token_hash: str) -> tuple[str, list[int] | None] | None:
+    """A seat of the table by its rejoin token's hash: its public id and the cards it judged.
+
+    Always a query, never the cache: a removed seat's token must stop working at once.
+    """
+    row = _connection().execute(_SEAT_BY_TOKEN_HASH, {"table_id": table_id, "token_hash": token_hash}).first()
+    return (row.public_id, row.feedback_cards) if row is not None else None
+
+
 def load_state(table: Table) -> TableState:
     """The engine's view of ``table`` (read-only callers: pages, reports, socket connects)."""
     return load_by_id(table.id).state
+
+
+# -- what the session's transaction means for the cache ------------------------------------
+
+
+@orm_events.listens_for(Session, "after_commit")
+def _after_commit(session: Session) -> None:
+    if session.in_nested_transaction():
+        return  # a savepoint released: the transaction may still roll back
+    pending: dict[str, tuple[TableCache, _Rest]] | None = session.info.pop(_PENDING, None)
+    for public_id, (tables, rest) in (pending or {}).items():
+        tables.put(public_id, rest)
+
+
+@orm_events.listens_for(Session, "after_soft_rollback")
+def _after_rollback(session: Session, _previous: SessionTransaction) -> None:
+    session.info.pop(_PENDING, None)  # a savepoint's rollback too: keeping less is always safe
+
+
+@orm_events.listens_for(Session, "after_transaction_end")
+def _after_transaction_end(session: Session, transaction: SessionTransaction) -> None:
+    if transaction.parent is None:  # committed (applied above), rolled back, failed or closed
+        session.info.pop(_PENDING, None)
+        session.info.pop(_WRITTEN, None)
+
+
+_CHILD_ROWS = (SeatRow, RoundRow, TeamActionRow, PendingAnswer)
+_NOT_READ = frozenset({"feedback_cards", "groups", "table", "pending"})  # what ``load`` never reads
+
+
+def _parent_ids(session: Session, objects: Iterable[object]) -> set[int]:
+    """The tables that ORM-changed seats, rounds, pending answers or actions belong to."""
+    table_ids: set[int] = set()
+    round_ids: set[int] = set()
+    for obj in objects:
+        if isinstance(obj, PendingAnswer):
+            round_ids.add(obj.round_id)
+        elif isinstance(obj, _CHILD_ROWS):
+            table_ids.add(obj.table_id)
+    if round_ids:
+        found = session.connection().execute(select(_rounds.c.table_id).where(_rounds.c.id.in_(round_ids)))
+        table_ids.update(found.scalars())
+    return table_ids
+
+
+def _changes_what_load_reads(obj: object) -> bool:
+    state: InstanceState[Any] = inspect(obj)
+    return any(attr.history.has_changes() for attr in state.attrs if attr.key not in _NOT_READ)
+
+
+@orm_events.listens_for(Session, "before_flush")
+def _orm_changes_bump(session: Session, _flush: UOWTransaction, _instances: object) -> None:
+    """A seat, round, pending answer or action changed or deleted through the ORM raises its table's
+    version too (before the flush, while the row and its parent ids can still be read).
+
+    No service writes them so except retention (a round's kept texts); tests do. A seat's
+    ``feedback_cards`` (live/feedback.py) is not read by ``load``: changing it raises nothing,
+    which also keeps that seat's row lock from ever waiting for a table lock.
+    """
+    changed = [obj for obj in session.dirty if isinstance(obj, _CHILD_ROWS) and _changes_what_load_reads(obj)]
+    deleted = [obj for obj in session.deleted if isinstance(obj, _CHILD_ROWS)]
+    if changed or deleted:
+        _bump(session, _parent_ids(session, [*changed, *deleted]))
+
+
+@orm_events.listens_for(Session, "after_flush")
+def _orm_additions_bump(session: Session, _flush: UOWTransaction) -> None:
+    """Rows added through the ORM: their parent ids are known once inserted."""
+    added = [obj for obj in session.new if isinstance(obj, _CHILD_ROWS)]
+    if added:
+        _bump(session, _parent_ids(session, added))

@@ -68,6 +68,10 @@ class Table(db.Model):  # type: ignore[name-defined,misc]
     hold_at: Mapped[int | None] = mapped_column(Integer)
     # When anything last happened (coarse, epoch seconds): a dashboard flags a stuck table.
     activity_at: Mapped[float | None] = mapped_column(Float)
+    # Raised in the same transaction as every change to the table's seats, rounds, pending
+    # answers or team actions: a process that cached them at this version may trust its copy
+    # (live/store.py). Never an ORM version counter: writers bump it in SQL.
+    version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     seats: Mapped[list[Seat]] = relationship(
         back_populates="table", order_by="Seat.position", cascade="all, delete-orphan"

@@ -24,7 +24,7 @@ from sqlalchemy import and_, delete, func, or_, select
 from ..clock import utcnow
 from ..engine import TableStatus
 from ..extensions import db
-from ..live import service
+from ..live import service, store
 from ..models import Answer, PendingAnswer, RoundRow, Table
 
 
@@ -82,6 +82,7 @@ def purge(days: int, dry_run: bool = False, now: datetime | None = None) -> Purg
     if round_ids:
         db.session.execute(delete(Answer).where(Answer.round_id.in_(round_ids)))
         db.session.execute(delete(PendingAnswer).where(PendingAnswer.round_id.in_(round_ids)))
+        store.bump(table.id for table in tables)  # pending answers are part of a cached table's state
     for table in tables:
         for row in table.rounds:
             if _kept_texts(row):
