@@ -73,19 +73,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))  # also when imported f
 
 from burst import (
     CARD_VALUES,
-    Server,
     fmt,
     machine_busy_s,
     start_profiler,
     stop_profiler,
     summary,
 )
+from common import Cluster, Postgres, Redis, app_source
 from conference_client import RawClient
-
-try:  # benchmarks/common.py (the bench branch): N processes on PostgreSQL and Redis
-    from common import Cluster, Postgres, Redis
-except ImportError:  # a tree without it: one process through burst.Server (OneServer below)
-    Cluster = Postgres = Redis = None
 
 ROOT = Path(__file__).resolve().parents[1]
 PLAY, CONFERENCE = "/play", "/conference"
@@ -99,42 +94,8 @@ CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*na
 # -- the server processes ------------------------------------------------------------------------
 
 
-class OneServer:
-    """One app process through burst.Server, with the part of common.Cluster's interface used here
-    (for a tree without benchmarks/common.py)."""
-
-    def __init__(self, args: argparse.Namespace, instance: Path) -> None:
-        self.servers = [Server("app", args, instance)]
-        self.database = "postgresql" if args.database_url else "sqlite"
-
-    @property
-    def urls(self) -> list[str]:
-        return [self.servers[0].url]
-
-    def start(self) -> None:
-        self.servers[0].start()
-
-    def stop(self) -> None:
-        self.servers[0].stop()
-
-    def server_cpu_s(self) -> float:
-        return float(self.servers[0].cpu_s())
-
-    def infra_cpu_s(self) -> float | None:
-        return None
-
-    def rss_kib(self) -> int:
-        return int(self.servers[0].rss_kib())
-
-    def error_lines(self) -> list[str]:
-        lines = self.servers[0].output().splitlines()
-        return [line for line in lines if "Traceback" in line or "ERROR" in line]
-
-
 def make_cluster(args: argparse.Namespace, instance: Path, postgres: Any, redis: Any) -> Any:
-    """The run's server processes: common.Cluster when this tree has it, else OneServer."""
-    if Cluster is None:
-        return OneServer(args, instance)
+    """The run's server processes (one, or N on PostgreSQL and Redis)."""
     database_url = postgres.new_database(f"kk_conference_{os.getpid()}") if postgres else None
     queue = redis if args.processes > 1 else None
     infra = [x for x in (postgres, queue) if x is not None]
@@ -1018,30 +979,17 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--postgres starts its own server: leave out --database-url")
     if args.processes > 1 and not (args.postgres or args.database_url):
         parser.error("--processes > 1 needs PostgreSQL: --postgres or --database-url")
-    if Cluster is None and (args.processes > 1 or args.postgres):
-        parser.error("--processes and --postgres need benchmarks/common.py, which this tree lacks")
     # burst.Server reads these; this benchmark has no switch for them.
     args.tcp_nodelay = False
-    snapshot = None
-    if args.git_ref:
-        # Measure committed code, not a working tree that may be mid-edit.
-        snapshot = Path(tempfile.mkdtemp(prefix="kk-bench-src-"))
-        archive = subprocess.run(
-            ["git", "-C", str(ROOT), "archive", args.git_ref], check=True, capture_output=True
-        )
-        subprocess.run(["tar", "-x", "-C", str(snapshot)], input=archive.stdout, check=True)
-        args.app_root = snapshot
-    args.app_root = Path(args.app_root).resolve()
-    try:
-        args.source = _describe(args)
+    with app_source(args):
         print(
             f"conference: {args.tables} tables x {args.players} phones + a dashboard + a big screen, "
             f"synchronised pacing, {args.rounds} rounds (harvest cards {args.harvest}), "
             f"window {args.window} s; "
             f"{os.cpu_count()} CPUs; Python {sys.version.split()[0]}\napp source: {args.source}"
         )
-        postgres = Postgres(args.database_url) if Postgres and (args.postgres or args.database_url) else None
-        redis = Redis(args.redis_url) if Redis and args.processes > 1 else None
+        postgres = Postgres(args.database_url) if (args.postgres or args.database_url) else None
+        redis = Redis(args.redis_url) if args.processes > 1 else None
         try:
             for infra in (postgres, redis):
                 if infra is not None:
@@ -1057,24 +1005,6 @@ def main(argv: list[str] | None = None) -> int:
                 json.dumps({"args": vars(args), "result": result}, indent=2, default=str)
             )
         return 0 if result["correct"] else 1
-    finally:
-        if snapshot:
-            shutil.rmtree(snapshot, ignore_errors=True)
-
-
-def _git(*cmd: str) -> str:
-    return subprocess.run(["git", "-C", str(ROOT), *cmd], capture_output=True, text=True).stdout.strip()
-
-
-def _describe(args: argparse.Namespace) -> str:
-    if args.git_ref:
-        return f"git archive of {args.git_ref} = {_git('rev-parse', '--short', args.git_ref)}"
-    if args.app_root != ROOT.resolve():
-        return str(args.app_root)
-    dirty = (
-        " + uncommitted changes" if _git("status", "--porcelain", "--", "koerskaart", "migrations") else ""
-    )
-    return f"working tree at {_git('rev-parse', '--short', 'HEAD')}{dirty}"
 
 
 if __name__ == "__main__":
