@@ -9,8 +9,9 @@ connections only to a ready process (`deploy/haproxy.cfg`).
 Both answer small JSON with nothing about players or the installation, are never cached,
 never rate limited (a limit would let a load balancer mark a healthy process down) and
 never logged per probe (the server writes no access log; a change of readiness is one line).
-`/readyz` keeps its answer for HEALTH_CACHE_SECONDS and runs one check at a time, so a flood
-of probes costs at most one database query and one Redis PING a second.
+`/readyz` keeps its answer for HEALTH_CACHE_SECONDS and runs one check at a time (the probes
+that come meanwhile wait for its answer), so a flood of probes costs at most one database
+check and one Redis PING a second.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ OK = "ok"
 UNREACHABLE = "unreachable"
 UNUSED = "unused"
 CHECKS = ("database", "schema", "decks", "redis")
+WAIT_SECONDS = 2.0  # a load balancer's check gives up about then (deploy/haproxy.cfg)
 PASS = (OK, UNUSED, Schema.NEWER.value)  # the outcomes a ready process may report
 
 
@@ -46,13 +48,13 @@ class _Readiness:
     expires: float = 0.0
 
 
-def _database(app: Flask) -> tuple[str, str]:
+def _database() -> tuple[str, str]:
     """(database, schema): whether the database answers, and where its schema stands."""
     from sqlalchemy.exc import SQLAlchemyError
 
     try:
         with db.engine.connect() as connection:
-            return OK, state(connection, revisions(app)).value
+            return OK, state(connection, revisions()).value
     except SQLAlchemyError:  # refused, timed out, or gone: the message may name the host
         return UNREACHABLE, "unknown"
 
@@ -73,7 +75,7 @@ def _redis(url: str | None) -> str:
 
 def readiness(app: Flask) -> tuple[bool, dict[str, str]]:
     """Check afresh: (ready, {check: outcome}) for the database, its schema, the decks and Redis."""
-    database, schema = _database(app)
+    database, schema = _database()
     checks = {
         "database": database,
         "schema": schema,
@@ -85,15 +87,16 @@ def readiness(app: Flask) -> tuple[bool, dict[str, str]]:
 
 def _cached(app: Flask) -> tuple[bool, dict[str, str]]:
     memo: _Readiness = app.extensions[_KEY]
-    now = time.monotonic()
-    if memo.checks is not None and now < memo.expires:
+    if memo.checks is not None and time.monotonic() < memo.expires:
         return memo.ready, memo.checks
-    if not memo.lock.acquire(blocking=False):
-        # Another probe is checking (a slow database): answer what was known, or not ready.
-        if memo.checks is not None:
+    # One check at a time; the probes that come meanwhile wait for its answer (a while).
+    if not memo.lock.acquire(timeout=WAIT_SECONDS):
+        if memo.checks is not None:  # a slow database: what was known
             return memo.ready, memo.checks
         return False, dict.fromkeys(CHECKS, "checking")
     try:
+        if memo.checks is not None and time.monotonic() < memo.expires:
+            return memo.ready, memo.checks  # checked while this probe waited
         ready, checks = readiness(app)
         # One line when readiness changes, and when a process starts out not ready.
         if ready != (memo.ready if memo.checks is not None else True):

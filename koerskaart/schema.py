@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import cache
 
-from flask import Flask
 from sqlalchemy import inspect, text
 from sqlalchemy.engine import Connection
 
@@ -21,7 +21,6 @@ from .extensions import db, migrate
 # PostgreSQL's two-key form (two int4): a key space apart from the bigint keys of
 # live/conference.py's plenary locks. "KK", "MG".
 MIGRATION_LOCK = (0x4B4B, 0x4D47)
-_REVISIONS_KEY = "koerskaart.schema_revisions"
 VERSION_TABLE = "alembic_version"  # alembic's default, which migrations/env.py keeps
 
 
@@ -37,23 +36,23 @@ class Revisions:
     known: frozenset[str]  # every revision this code's migrations/ holds
 
 
-def revisions(app: Flask) -> Revisions:
-    """This code's migration heads and revisions, read from migrations/ once per app."""
-    cached = app.extensions.get(_REVISIONS_KEY)
-    if isinstance(cached, Revisions):
-        return cached
+def revisions() -> Revisions:
+    """This code's migration heads and revisions, read from migrations/ once per process."""
+    return _revisions(migrate.directory)
+
+
+@cache
+def _revisions(directory: str) -> Revisions:
     from alembic.config import Config as AlembicConfig
     from alembic.script import ScriptDirectory
 
     config = AlembicConfig()
-    config.set_main_option("script_location", migrate.directory)
+    config.set_main_option("script_location", directory)
     script = ScriptDirectory.from_config(config)
-    found = Revisions(
+    return Revisions(
         heads=frozenset(script.get_heads()),
         known=frozenset(revision.revision for revision in script.walk_revisions()),
     )
-    app.extensions[_REVISIONS_KEY] = found
-    return found
 
 
 def state(connection: Connection, code: Revisions) -> Schema:

@@ -22,7 +22,7 @@ from tests.helpers.infra import free_port, redis_server
 CHECKS = {"database", "schema", "decks", "redis"}
 
 
-def stamp(app: Flask, revision: str) -> None:
+def stamp(revision: str) -> None:
     """Record ``revision`` in alembic_version, as `flask db upgrade` or `db stamp` would."""
     with db.engine.begin() as connection:
         connection.execute(text("CREATE TABLE IF NOT EXISTS alembic_version (version_num VARCHAR(32))"))
@@ -30,8 +30,8 @@ def stamp(app: Flask, revision: str) -> None:
         connection.execute(text("INSERT INTO alembic_version VALUES (:rev)"), {"rev": revision})
 
 
-def head(app: Flask) -> str:
-    (only,) = revisions(app).heads
+def head() -> str:
+    (only,) = revisions().heads
     return only
 
 
@@ -59,7 +59,7 @@ def test_healthz_answers_without_touching_the_database(fresh: Flask) -> None:
 
 
 def test_ready_when_the_schema_is_at_the_head(fresh: Flask) -> None:
-    stamp(fresh, head(fresh))
+    stamp(head())
     response = probe(fresh.test_client())
     assert response.status_code == 200
     assert response.get_json() == {
@@ -74,8 +74,8 @@ def test_not_ready_without_migrations_or_behind_the_head(fresh: Flask) -> None:
     assert response.status_code == 503
     assert response.get_json()["checks"]["schema"] == "behind"
 
-    older = sorted(revisions(fresh).known - revisions(fresh).heads)[0]
-    stamp(fresh, older)
+    older = sorted(revisions().known - revisions().heads)[0]
+    stamp(older)
     response = probe(client)
     assert response.status_code == 503
     body = response.get_json()
@@ -85,14 +85,14 @@ def test_not_ready_without_migrations_or_behind_the_head(fresh: Flask) -> None:
 
 def test_a_later_release_s_schema_keeps_the_old_processes_ready(fresh: Flask) -> None:
     """The release step migrates before the old processes stop: they must not all drop out."""
-    stamp(fresh, "0123456789ab")  # a revision this code does not know
+    stamp("0123456789ab")  # a revision this code does not know
     response = probe(fresh.test_client())
     assert response.status_code == 200
     assert response.get_json()["checks"]["schema"] == "newer"
 
 
 def test_not_ready_without_decks(fresh: Flask) -> None:
-    stamp(fresh, head(fresh))
+    stamp(head())
     decks.install(fresh.extensions, {})
     response = probe(fresh.test_client())
     assert response.status_code == 503
@@ -131,7 +131,7 @@ def _app_with_redis(url: str) -> Flask:
     app = create_app(Queued)
     with app.app_context():
         db.create_all()
-        stamp(app, head(app))
+        stamp(head())
     return app
 
 
@@ -182,7 +182,7 @@ def test_probes_are_never_rate_limited(fresh: Flask) -> None:
     app = create_app(Limited)
     with app.app_context():
         db.create_all()
-        stamp(app, head(app))
+        stamp(head())
     client = app.test_client()
     assert [client.get("/").status_code for _ in range(4)][-1] == 429  # the limit is real
     assert {probe(client, path).status_code for path in ("/healthz", "/readyz") * 10} == {200}
@@ -192,7 +192,7 @@ def test_a_flood_of_probes_checks_once_a_second(app: Flask) -> None:
     """Cheap: within HEALTH_CACHE_SECONDS a probe is answered from the last check."""
     from sqlalchemy import event
 
-    stamp(app, head(app))
+    stamp(head())
     statements: list[str] = []
     event.listen(db.engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
     client = app.test_client()
@@ -207,7 +207,7 @@ def test_a_change_of_readiness_is_one_line_and_a_probe_is_none(
     with caplog.at_level(logging.INFO):
         for _ in range(3):
             probe(client)  # never migrated: not ready
-        stamp(fresh, head(fresh))
+        stamp(head())
         for _ in range(3):
             probe(client)
             probe(client, "/healthz")
