@@ -126,6 +126,7 @@ def test_the_recipe_two_processes_behind_haproxy(tmp_path: Path) -> None:
             "SECRET_KEY": "shared-by-every-process",
             "KOERSKAART_MIGRATE": "0",  # the release step migrates, once
             "KOERSKAART_PROXY_FIX": "1",  # HAProxy sets X-Forwarded-For
+            "RATELIMIT_STORAGE_URI": queue,  # the processes count rate limits together
         }
         first = RealServer(tmp_path / "one", test_deck=True, env=env)
         second = RealServer(tmp_path / "two", test_deck=True, env=env)
