@@ -89,10 +89,9 @@ def _cached(app: Flask) -> tuple[bool, dict[str, str]]:
     memo: _Readiness = app.extensions[_KEY]
     if memo.checks is not None and time.monotonic() < memo.expires:
         return memo.ready, memo.checks
-    # One check at a time; the probes that come meanwhile wait for its answer (a while).
+    # One check at a time; the probes that come meanwhile wait for its answer, a while. A
+    # check that takes longer (a database that does not answer) says enough: not ready.
     if not memo.lock.acquire(timeout=WAIT_SECONDS):
-        if memo.checks is not None:  # a slow database: what was known
-            return memo.ready, memo.checks
         return False, dict.fromkeys(CHECKS, "checking")
     try:
         if memo.checks is not None and time.monotonic() < memo.expires:

@@ -212,3 +212,19 @@ def test_a_change_of_readiness_is_one_line_and_a_probe_is_none(
             probe(client)
             probe(client, "/healthz")
     assert [record.getMessage() for record in caplog.records] == ["not ready: schema behind", "ready again"]
+
+
+def test_a_check_that_hangs_makes_the_others_not_ready(fresh: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A database that stops answering holds its check; the probes behind it do not wait forever."""
+    from koerskaart import health
+
+    stamp(head())
+    client = fresh.test_client()
+    assert probe(client).status_code == 200
+    monkeypatch.setattr(health, "WAIT_SECONDS", 0.05)
+    memo = fresh.extensions["koerskaart.readiness"]
+    with memo.lock:  # a check in flight that does not come back
+        response = probe(client)
+    assert response.status_code == 503
+    assert set(response.get_json()["checks"].values()) == {"checking"}
+    assert probe(client).status_code == 200  # the next check runs afresh
