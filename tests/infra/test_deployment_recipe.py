@@ -137,75 +137,79 @@ def test_the_recipe_two_processes_behind_haproxy(tmp_path: Path) -> None:
                 server.instance.mkdir()
                 server.start()
             with balancer.running():
-                # Alive but not ready: the schema is not there yet, and neither process made it.
-                for server in (first, second):
-                    assert requests.get(server.url + "/healthz", timeout=5).status_code == 200
-                    assert ready(server.url).json()["checks"]["schema"] == "behind"
-                    assert "alembic" not in server.output()
-                wait_until(lambda: balancer.status() == {"app1": "DOWN", "app2": "DOWN"}, 20, "both DOWN")
-                assert ready(balancer.url).status_code == 503  # HAProxy's own: no process to ask
+                try:
+                    # Alive but not ready: the schema is not there yet, and neither process made it.
+                    for server in (first, second):
+                        assert requests.get(server.url + "/healthz", timeout=5).status_code == 200
+                        assert ready(server.url).json()["checks"]["schema"] == "behind"
+                        assert "alembic" not in server.output()
+                    wait_until(lambda: balancer.status() == {"app1": "DOWN", "app2": "DOWN"}, 20, "both DOWN")
+                    assert ready(balancer.url).status_code == 503  # HAProxy's own: no process to ask
 
-                # The release step, once; both processes come into rotation.
-                assert "Running upgrade" in release_step({**first.env})
-                wait_until(lambda: balancer.status() == {"app1": "UP", "app2": "UP"}, 20, "both UP")
-                answer = ready(balancer.url)
-                assert answer.status_code == 200
-                assert answer.json() == {
-                    "status": "ready",
-                    "checks": {"database": "ok", "schema": "ok", "decks": "ok", "redis": "ok"},
-                }
+                    # The release step, once; both processes come into rotation.
+                    assert "Running upgrade" in release_step({**first.env})
+                    wait_until(lambda: balancer.status() == {"app1": "UP", "app2": "UP"}, 20, "both UP")
+                    answer = ready(balancer.url)
+                    assert answer.status_code == 200
+                    assert answer.json() == {
+                        "status": "ready",
+                        "checks": {"database": "ok", "schema": "ok", "decks": "ok", "redis": "ok"},
+                    }
 
-                # Four players of one table, all through the load balancer.
-                phones = [Phone(balancer.url) for _ in range(4)]
-                seat_phones(phones)
-                sessions = {name: int(row["scur"]) for name, row in balancer.servers().items()}
-                assert sessions["app1"] >= 1 and sessions["app2"] >= 1, sessions  # leastconn: both
-                host = phones[0]
-                assert host.call("start_game") == {"ok": True}
-                for phone, value in zip(phones, [2, 4, 4, 5], strict=True):
-                    assert phone.call("submit_answer", {"card_index": 0, "value": value})["ok"]
-                for phone in phones:
-                    revealed = phone.wait_for("table_updated", lambda s: s["reason"] == "round_revealed")
-                    assert revealed["round"]["result"]["counts"] == [0, 1, 0, 2, 1]
+                    # Four players of one table, all through the load balancer.
+                    phones = [Phone(balancer.url) for _ in range(4)]
+                    seat_phones(phones)
+                    sessions = {name: int(row["scur"]) for name, row in balancer.servers().items()}
+                    assert sessions["app1"] >= 1 and sessions["app2"] >= 1, sessions  # leastconn: both
+                    host = phones[0]
+                    assert host.call("start_game") == {"ok": True}
+                    for phone, value in zip(phones, [2, 4, 4, 5], strict=True):
+                        assert phone.call("submit_answer", {"card_index": 0, "value": value})["ok"]
+                    for phone in phones:
+                        revealed = phone.wait_for("table_updated", lambda s: s["reason"] == "round_revealed")
+                        assert revealed["round"]["result"]["counts"] == [0, 1, 0, 2, 1]
 
-                # One process dies. Its players lose their socket; the others do not notice.
-                marks = [phone.mark() for phone in phones]
-                first.kill()
-                wait_until(lambda: balancer.status()["app1"] == "DOWN", 20, "HAProxy to mark app1 DOWN")
-                assert balancer.status()["app2"] == "UP"
-                dropped = [
-                    phone
-                    for phone, mark in zip(phones, marks, strict=True)
-                    if any(name == "disconnect" for name, _ in phone.received[mark:])
-                ]
-                assert 0 < len(dropped) < len(phones), "the players were not on both processes"
+                    # One process dies. Its players lose their socket; the others do not notice.
+                    marks = [phone.mark() for phone in phones]
+                    first.kill()
+                    wait_until(lambda: balancer.status()["app1"] == "DOWN", 20, "HAProxy to mark app1 DOWN")
+                    assert balancer.status()["app2"] == "UP"
+                    dropped = [
+                        phone
+                        for phone, mark in zip(phones, marks, strict=True)
+                        if any(name == "disconnect" for name, _ in phone.received[mark:])
+                    ]
+                    assert 0 < len(dropped) < len(phones), "the players were not on both processes"
 
-                # They reconnect through the load balancer, to the process that is left.
-                for phone, mark in zip(phones, marks, strict=True):
-                    if phone in dropped:
-                        phone.wait_for("table_joined", since=mark, timeout=20)
-                        phone.wait_connected()
-                assert host.call("next_card") == {"ok": True}
-                for phone, value in zip(phones, [0, 1, 1, 2], strict=True):
-                    assert phone.call("submit_answer", {"card_index": 1, "value": value})["ok"]
-                for phone in phones:
-                    revealed = phone.wait_for(
-                        "table_updated",
-                        lambda s: s["reason"] == "round_revealed" and s["card_index"] == 1,
-                    )
-                    assert sum(revealed["round"]["result"]["counts"]) == 4
+                    # They reconnect through the load balancer, to the process that is left.
+                    for phone, mark in zip(phones, marks, strict=True):
+                        if phone in dropped:
+                            phone.wait_for("table_joined", since=mark, timeout=20)
+                            phone.wait_connected()
+                    assert host.call("next_card") == {"ok": True}
+                    for phone, value in zip(phones, [0, 1, 1, 2], strict=True):
+                        assert phone.call("submit_answer", {"card_index": 1, "value": value})["ok"]
+                    for phone in phones:
+                        revealed = phone.wait_for(
+                            "table_updated",
+                            lambda s: s["reason"] == "round_revealed" and s["card_index"] == 1,
+                        )
+                        assert sum(revealed["round"]["result"]["counts"]) == 4
 
-                # New players and probes get the live process, every time.
-                newcomer = Phone(balancer.url)
-                phones.append(newcomer)
-                newcomer.start_table("proefdeck")
-                assert newcomer.connect()["join"]["code"]
-                assert {ready(balancer.url).status_code for _ in range(10)} == {200}
+                    # New players and probes get the live process, every time.
+                    newcomer = Phone(balancer.url)
+                    phones.append(newcomer)
+                    newcomer.start_table("proefdeck")
+                    assert newcomer.connect()["join"]["code"]
+                    assert {ready(balancer.url).status_code for _ in range(10)} == {200}
+                finally:
+                    # Before HAProxy stops: a phone cut off by it would go on reconnecting,
+                    # in a thread that outlives the test. shutdown() also ends a reconnect loop.
+                    for phone in phones:
+                        phone.sio.shutdown()
         except BaseException:
             print(balancer.output(), first.output(), second.output(), sep="\n----\n")
             raise
         finally:
-            for phone in phones:
-                phone.close()
             first.stop()
             second.stop()
