@@ -63,7 +63,7 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
     csrf.init_app(app)
     limiter.init_app(app)
 
-    from . import auth, conference, headers, models, play, reports  # noqa: F401  (models: registers the tables)
+    from . import auth, conference, headers, health, models, play, reports  # noqa: F401  (models: registers the tables)
     from .content import load_bundled
     from .live import decks
     from .live.drops import client_manager
@@ -75,6 +75,7 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
     reports.init_app(app)  # team summaries, share links and `flask retention`
     conference.init_app(app)  # events: seating, the dashboard, the big screen (/conference)
     headers.init_app(app)  # CSP, no framing, no sniffing, no caching of pages (koerskaart/headers.py)
+    health.init_app(app)  # /healthz and /readyz for a load balancer (koerskaart/health.py)
 
     from .live import guard
     from .live.rooms import CONFERENCE_NAMESPACE, PLAY_NAMESPACE
@@ -83,7 +84,9 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
     socketio.init_app(
         app,
         async_mode=app.config["ASYNC_MODE"],
-        **({"client_manager": queue} if queue is not None else {}),
+        # Always passed: Flask-SocketIO keeps its options between init_app calls, and an
+        # earlier app's Redis manager would otherwise serve the next app (None: in memory).
+        client_manager=queue,
         max_http_buffer_size=app.config["MAX_TRANSPORT_BYTES"],
         ping_interval=10,  # notice a vanished phone within ~30 s
         ping_timeout=20,

@@ -146,14 +146,14 @@ def main(argv: list[str] | None = None) -> int:
     mode = os.environ.get("KOERSKAART_ASYNC_MODE", "gevent")
     _patch(mode)
 
-    from flask_migrate import upgrade
-
     from . import create_app, heap
     from .extensions import socketio
+    from .schema import upgrade_once
 
     app = create_app()
-    with app.app_context():
-        upgrade()  # the schema follows the code; a no-op when the database is current
+    if app.config["MIGRATE_AT_START"]:  # KOERSKAART_MIGRATE=0: a release step migrates once
+        with app.app_context():
+            upgrade_once()  # the schema follows the code; a no-op when the database is current
     heap.settle()  # no long GC pauses while serving: see koerskaart/heap.py
     # gevent and eventlet get our own listening socket (socketio.run cannot take one);
     # threading, for development, stays with Werkzeug through socketio.run.

@@ -53,6 +53,9 @@ class Config:
     SQLALCHEMY_ENGINE_OPTIONS: dict[str, object] = {"pool_pre_ping": True}
     REDIS_URL = os.environ.get("REDIS_URL") or None  # Socket.IO message queue for several processes
     ASYNC_MODE = async_mode()
+    # `serve` upgrades the schema at start; 0 where a release step runs `flask db upgrade` once.
+    MIGRATE_AT_START = os.environ.get("KOERSKAART_MIGRATE", "1") != "0"
+    HEALTH_CACHE_SECONDS = 1.0  # /readyz checks afresh at most this often (koerskaart/health.py)
 
     BABEL_DEFAULT_LOCALE = "nl"
     BABEL_DEFAULT_TIMEZONE = "Europe/Amsterdam"  # times on pages (Je tafels) in the users' own time

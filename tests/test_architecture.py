@@ -40,6 +40,10 @@ ALLOWED: dict[str, set[str]] = {
     "models": {"engine", "clock", "security", "extensions"},
     "live": {"engine", "content", "models"} | SHARED,
     "cli": {"content", "live"} | SHARED,
+    # The database schema against migrations/; readiness for a load balancer. The composition
+    # root and __main__ use them; no feature needs them.
+    "schema": {"extensions"},
+    "health": {"live", "schema"} | SHARED,
     **{feature: CORE - {"cli"} for feature in FEATURES},
 }
 ROOTS = {"__init__", "__main__"}
