@@ -26,11 +26,13 @@ import ipaddress
 import logging
 import re
 import threading
+import weakref
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from flask import Flask, abort
 from limits import RateLimitItem, parse
 from limits.storage import MemoryStorage, storage_from_string
 from limits.strategies import FixedWindowRateLimiter, MovingWindowRateLimiter
@@ -306,7 +308,9 @@ class _BoundedInput(list[Any]):
 
     def __init__(self, connection: Any, limit: int) -> None:
         super().__init__(connection.input_buffer)
-        self._connection = connection
+        # Weak: the connection holds this list, and a cycle would outlive the connection
+        # until the next collection.
+        self._connection = weakref.ref(connection)
         self._limit = limit
         self._size = sum(len(message) for message in self)
         self._lock = threading.Lock()
@@ -315,7 +319,9 @@ class _BoundedInput(list[Any]):
         with self._lock:
             if self._size + len(message) > self._limit:
                 # The reader ends at an OSError (as when the network fails) and closes the socket.
-                self._connection.connected = False
+                connection = self._connection()
+                if connection is not None:
+                    connection.connected = False
                 raise ConnectionAbortedError("too much received and not yet read")
             self._size += len(message)
         super().append(message)
@@ -332,14 +338,19 @@ def _checked_websocket(base: Any, max_message: int) -> Any:
 
     class CheckedWebSocket(base):  # type: ignore[misc]
         def __init__(self, handler: Any, server: Any) -> None:
+            # The client's address, set by __call__. In a box rather than read from ``self``:
+            # ``read`` is kept by ``self``, and a closure over ``self`` would make every
+            # connection's WebSocket state a cycle, freed only by a collection.
+            address: list[str | None] = [None]
+
             def read(ws: Any) -> Any:
                 connection: Any = getattr(ws, "ws", None)  # simple-websocket's: gevent and threading modes
                 if isinstance(getattr(connection, "input_buffer", None), list):
                     connection.input_buffer = _BoundedInput(connection, PENDING_MESSAGES * max_message)
-                return handler(_CheckedFrames(ws, self.checked_address))
+                return handler(_CheckedFrames(ws, address[0]))
 
             super().__init__(read, server)
-            self.checked_address: str | None = None
+            self.checked_address_box = address
             options = getattr(self, "server_args", None)
             if isinstance(options, dict):
                 # simple-websocket (gevent, threading) assembles a message without a bound and
@@ -347,10 +358,35 @@ def _checked_websocket(base: Any, max_message: int) -> Any:
                 options["max_message_size"] = max_message
 
         def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
-            self.checked_address = environ.get("REMOTE_ADDR")
+            self.checked_address_box[0] = environ.get("REMOTE_ADDR")
             return super().__call__(environ, start_response)
 
     return CheckedWebSocket
+
+
+# Flask-SocketIO's default path, which create_app keeps; engine.io answers everything under it.
+SOCKETIO_PATH = "/socket.io"
+
+
+def _not_a_page() -> Any:
+    abort(404)  # only "/socket.io" without the slash reaches Flask: the 404 it always had
+
+
+def claim_path(app: Flask) -> None:
+    """A URL rule for the Socket.IO path, so that a Socket.IO event's request context matches.
+
+    Flask-SocketIO pushes a request context per event for the environ of the connection's
+    handshake (``/socket.io/``). With no rule for that path, Flask stores the routing
+    ``NotFound`` on the request, and its traceback holds the frames that hold the context:
+    54 objects of cyclic garbage per event on a real server, freed only by a collection,
+    which under gevent pauses every table. With the rule, 8 remain: werkzeug's URL matcher
+    leaves them on every match (tests/live/test_garbage.py). The engine.io middleware in
+    front of Flask answers ``/socket.io/`` itself, so the view is never served for it.
+    """
+    # Werkzeug matches a WebSocket handshake only to a WebSocket rule, the polling transport's
+    # (and the test client's) plain GET only to a plain one.
+    for websocket in (False, True):
+        app.add_url_rule(SOCKETIO_PATH, "socketio", _not_a_page, strict_slashes=False, websocket=websocket)
 
 
 def install(server: Any, config: Mapping[str, Any]) -> Guard:
