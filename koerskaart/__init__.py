@@ -98,6 +98,7 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
         engineio_logger=guard.log,
     )
     guard.install(socketio.server, app.config)  # type: ignore[attr-defined]  # set by init_app
+    guard.claim_path(app)  # no routing NotFound (and its cyclic garbage) per Socket.IO event
 
     if os.environ.get("KOERSKAART_PROXY_FIX") == "1":
         from werkzeug.middleware.proxy_fix import ProxyFix

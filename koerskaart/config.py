@@ -84,6 +84,9 @@ class Config:
     SOCKET_REFUSAL_LIMIT = os.environ.get("KOERSKAART_SOCKET_REFUSAL_LIMIT", "40 per 10 seconds")
     SOCKETS_PER_ADDRESS = _int("KOERSKAART_SOCKETS_PER_ADDRESS", 2500)  # open at once, per process
     SOCKET_CONNECT_RATE_LIMIT = os.environ.get("KOERSKAART_SOCKET_CONNECT_RATE_LIMIT", "3000 per minute")
+    # How long a table's "x of N answered" count may wait for the next one (live/counts.py);
+    # 0 sends every count at once.
+    COUNT_COALESCE_MS = _int("KOERSKAART_COUNT_COALESCE_MS", 30)
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"

@@ -6,7 +6,8 @@ emits without knowing any event by name, so a new event needs no teaching here:
 - ``TABLE`` events that change what the table shows become one ``table_updated``
   snapshot of the new state, its ``reason`` the most telling event's name. When the
   only table news is a count, the last ``answer_count_changed`` goes on its own (the
-  hot path: no snapshot per answer).
+  hot path: no snapshot per answer), coalesced with the table's other counts within
+  ``COUNT_COALESCE_MS`` (``live/counts.py``).
 - ``SEAT`` events go to that seat's room under the event's name, with its fields but
   the seat id. A seat-addressed event for a seat that is no longer at the table
   (removed) is its last message: the seat's sockets are then dropped, on every process.
@@ -19,10 +20,13 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass, field
 
+from flask import current_app
+
 from ..engine import TableState
 from ..engine import events as ev
 from ..extensions import socketio
 from . import views
+from .counts import counts
 from .drops import drop_room
 from .rooms import PLAY_NAMESPACE, seat_room, table_room
 
@@ -33,6 +37,8 @@ class Emit:
     payload: dict[str, object]
     room: str
     namespace: str = PLAY_NAMESPACE
+    # News of which only the latest matters (a count): it may wait, and a newer one replaces it.
+    coalesce: bool = False
 
 
 @dataclass
@@ -63,13 +69,18 @@ def address(table_public_id: str, state: TableState, events: tuple[ev.Event, ...
         delivery.emits.append(Emit("table_updated", views.snapshot(state, views.reason(changes)), room))
     elif table_events:
         last = table_events[-1]
-        delivery.emits.append(Emit(last.name, _fields(last), room))
+        delivery.emits.append(Emit(last.name, _fields(last), room, coalesce=True))
     return delivery
 
 
 def publish(delivery: Delivery) -> None:
     """Send what a committed change produced, then cut removed players off (on any process)."""
+    window = current_app.config["COUNT_COALESCE_MS"] / 1000
     for item in delivery.emits:
+        if item.coalesce and window > 0:
+            counts.count(item.event, item.payload, item.room, item.namespace, window)
+            continue
+        counts.superseded(item.room, item.namespace)  # a count waiting there would now be stale
         socketio.emit(item.event, item.payload, to=item.room, namespace=item.namespace)
     for room in delivery.drop_rooms:
         drop_room(room, PLAY_NAMESPACE)

@@ -14,6 +14,7 @@ from typing import Any
 import socketio
 
 from ..extensions import socketio as flask_socketio
+from .counts import counts
 
 
 class DroppingRedisManager(socketio.RedisManager):  # type: ignore[misc]
@@ -25,6 +26,13 @@ class DroppingRedisManager(socketio.RedisManager):  # type: ignore[misc]
         message["host_id"] = self.host_id
         self._handle_close_room(message)  # this process
         self._publish(message)  # the others
+
+    def _handle_emit(self, message: dict[str, Any]) -> None:
+        if message.get("host_id") != self.host_id:
+            # Another process's message to a room: a count waiting here for that room is
+            # older than it (a snapshot), unless it is another count (live/counts.py).
+            counts.superseded(str(message.get("room")), str(message.get("namespace")), message.get("event"))
+        super()._handle_emit(message)
 
     def _handle_close_room(self, message: dict[str, Any]) -> None:
         if message.get("drop"):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from flask import Flask
@@ -9,6 +10,16 @@ from flask.testing import FlaskClient
 from flask_socketio import SocketIOTestClient
 
 from koerskaart.extensions import socketio
+from koerskaart.live.counts import counts
+
+
+def counts_sent(timeout: float = 2.0) -> None:
+    """Wait until no "x of N answered" count is waiting to be sent (``live/counts.py``): a count
+    goes out up to ``COUNT_COALESCE_MS`` after its answer, from a background task."""
+    deadline = time.monotonic() + timeout
+    while not counts.idle():
+        assert time.monotonic() < deadline, f"a count was still waiting after {timeout} s"
+        time.sleep(0.002)
 
 
 class Player:
@@ -30,8 +41,11 @@ class Player:
     def events(self, name: str | None = None) -> list[Any]:
         """Payloads received since the last call (all names, or one)."""
         # Read the queue directly: get_received() refuses once the server has disconnected us.
-        received = [pkt for pkt in self.sock.queue if pkt["namespace"] == "/play"]
-        self.sock.queue = [pkt for pkt in self.sock.queue if pkt["namespace"] != "/play"]
+        # Taken item by item, in place: a count may be appended by a background task meanwhile.
+        queue = self.sock.queue
+        taken = [queue.pop(0) for _ in range(len(queue))]
+        received = [pkt for pkt in taken if pkt["namespace"] == "/play"]
+        queue[:0] = [pkt for pkt in taken if pkt["namespace"] != "/play"]
         self._backlog = getattr(self, "_backlog", []) + received
         if name is None:
             out, self._backlog = self._backlog, []
@@ -49,7 +63,9 @@ class Player:
         return self.send("submit_answer", {"card_index": card_index, "value": value})
 
     def answered(self) -> int | None:
-        """The latest "x of N answered" this phone was told, from counts or snapshots."""
+        """The latest "x of N answered" this phone was told, from counts or snapshots, once the
+        counts waiting to be sent have gone out."""
+        counts_sent()
         latest = None
         for name, payload in self.events():
             if name == "answer_count_changed":

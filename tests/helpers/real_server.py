@@ -248,10 +248,16 @@ def seat_phones(phones: list[Phone], deck: str = "proefdeck") -> str:
 class RawSocket:
     """Hand-made Engine.IO/Socket.IO frames over one WebSocket: what an adversarial client sends."""
 
-    def __init__(self, base_url: str, cookies: dict[str, str] | None = None, timeout: float = 10.0) -> None:
+    def __init__(
+        self,
+        base_url: str,
+        cookies: dict[str, str] | None = None,
+        timeout: float = 10.0,
+        headers: list[str] | None = None,
+    ) -> None:
         url = base_url.replace("http://", "ws://", 1) + "/socket.io/?EIO=4&transport=websocket"
         cookie = "; ".join(f"{name}={value}" for name, value in (cookies or {}).items())
-        header = [f"Cookie: {cookie}"] if cookie else []
+        header = ([f"Cookie: {cookie}"] if cookie else []) + (headers or [])
         self.ws = websocket.create_connection(url, timeout=timeout, header=header)
         self.closed = False
         opening = self.ws.recv()

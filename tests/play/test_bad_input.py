@@ -12,7 +12,7 @@ from koerskaart.content import load_deck_file
 from koerskaart.extensions import db, socketio
 from koerskaart.live import decks, service
 from koerskaart.models import PendingAnswer
-from tests.helpers.players import Player, full_table, start_table
+from tests.helpers.players import Player, counts_sent, full_table, start_table
 from tests.helpers.proefdeck import ACTION, CHOICE, OPEN, STATEMENT, TEST_DECK
 
 GENERIC = "Met deze code kom je niet aan een tafel"  # the one message, in Dutch (the default)
@@ -133,6 +133,7 @@ def test_a_double_submission_is_stored_once(app: Flask) -> None:
     assert players[1].answer(0, 4)["ok"]
     assert players[1].answer(0, 4)["ok"]
     assert len(db.session.scalars(select(PendingAnswer)).all()) == 1
+    counts_sent()
     counts = players[0].events("answer_count_changed")
     assert [c["answered"] for c in counts] == [1]
 
