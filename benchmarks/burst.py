@@ -80,6 +80,7 @@ from common import (
     Sock,
     TableInfo,
     Waiter,
+    add_run_options,
     app_source,
     fmt,
     free_port,
@@ -396,11 +397,6 @@ def parse(argv: list[str] | None = None) -> tuple[argparse.ArgumentParser, argpa
         "--redis-url", help="an existing Redis for --processes > 1 (default: start redis-server)"
     )
     parser.add_argument(
-        "--instance-root",
-        default=tempfile.gettempdir(),
-        help="where the fresh instance folder (and SQLite file) is made",
-    )
-    parser.add_argument(
         "--compare-bare",
         action="store_true",
         help="also run bare_server.py (the floor), as many processes as the app (on the same Redis)",
@@ -416,22 +412,7 @@ def parse(argv: list[str] | None = None) -> tuple[argparse.ArgumentParser, argpa
     parser.add_argument(
         "--py-spy", metavar="PREFIX", help="profile the server(s) during the rounds (raw stacks)"
     )
-    parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--settle", type=float, default=1.0, help="pause before each burst")
-    parser.add_argument("--round-timeout", type=float, default=60.0)
-    parser.add_argument(
-        "--quiet-timeout",
-        type=float,
-        default=600.0,
-        help="before each burst, wait up to this long for other processes to go idle (0: don't)",
-    )
-    parser.add_argument("--connect-concurrency", type=int, default=50)
-    parser.add_argument("--setup-workers", type=int, default=16)
-    parser.add_argument("--max-seconds", type=float, default=1200.0, help="hard limit per run")
-    parser.add_argument("--app-root", default=str(ROOT), help="the KoersKaart source tree to serve")
-    parser.add_argument("--git-ref", help="serve `git archive REF` of this repository instead (e.g. HEAD)")
-    parser.add_argument("--json", help="write all figures to this file")
-    parser.add_argument("--keep", action="store_true", help="keep instance folders (server logs)")
+    add_run_options(parser)
     return parser, parser.parse_args(argv)
 
 

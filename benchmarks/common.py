@@ -1069,6 +1069,33 @@ def git(*cmd: str) -> str:
     return done.stdout.strip()
 
 
+def add_run_options(parser: argparse.ArgumentParser, *, max_seconds: float = 1200.0) -> None:
+    """The options every benchmark shares: where it runs, how long it may wait, what it keeps."""
+    parser.add_argument(
+        "--instance-root",
+        default=tempfile.gettempdir(),
+        help="where the fresh instance folder (and SQLite file) is made",
+    )
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--settle", type=float, default=1.0, help="pause before each burst or answering phase"
+    )
+    parser.add_argument("--round-timeout", type=float, default=60.0, help="bound on every wait in a round")
+    parser.add_argument(
+        "--quiet-timeout",
+        type=float,
+        default=600.0,
+        help="before each burst, wait up to this long for other processes to go idle (0: don't)",
+    )
+    parser.add_argument("--connect-concurrency", type=int, default=50)
+    parser.add_argument("--setup-workers", type=int, default=16)
+    parser.add_argument("--max-seconds", type=float, default=max_seconds, help="hard limit on the whole run")
+    parser.add_argument("--app-root", default=str(ROOT), help="the KoersKaart source tree to serve")
+    parser.add_argument("--git-ref", help="serve `git archive REF` of this repository instead (e.g. HEAD)")
+    parser.add_argument("--json", help="write all figures to this file")
+    parser.add_argument("--keep", action="store_true", help="keep instance folders (server logs)")
+
+
 @contextlib.contextmanager
 def app_source(args: argparse.Namespace) -> Any:
     """Set ``args.app_root`` (from ``--git-ref``: a ``git archive`` of that commit) and ``args.source``."""

@@ -79,7 +79,7 @@ from burst import (
     stop_profiler,
     summary,
 )
-from common import Cluster, Postgres, Redis, app_source
+from common import Cluster, Postgres, Redis, add_run_options, app_source
 from conference_client import RawClient
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -938,28 +938,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--redis-url", help="an existing Redis for --processes > 1 (default: start redis-server)"
     )
-    parser.add_argument("--instance-root", default=tempfile.gettempdir())
     parser.add_argument(
         "--py-spy", metavar="PREFIX", help="profile the server during the rounds (raw stacks)"
     )
-    parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument(
-        "--settle", type=float, default=1.0, help="pause between opening a card and answering"
-    )
-    parser.add_argument("--round-timeout", type=float, default=60.0, help="bound on every wait in a round")
-    parser.add_argument(
-        "--quiet-timeout",
-        type=float,
-        default=600.0,
-        help="before each round, wait up to this long for other processes to go idle (0: don't)",
-    )
-    parser.add_argument("--connect-concurrency", type=int, default=50)
-    parser.add_argument("--setup-workers", type=int, default=16)
-    parser.add_argument("--max-seconds", type=float, default=3600.0, help="hard limit on the whole run")
-    parser.add_argument("--app-root", default=str(ROOT), help="the KoersKaart source tree to serve")
-    parser.add_argument("--git-ref", help="serve `git archive REF` of this repository instead (e.g. HEAD)")
-    parser.add_argument("--json", help="write all figures to this file")
-    parser.add_argument("--keep", action="store_true", help="keep the instance folder (server log)")
+    add_run_options(parser, max_seconds=3600.0)
     args = parser.parse_args(argv)
     try:
         args.harvest = sorted({int(v) for v in args.harvest.split(",") if v.strip()})

@@ -54,13 +54,13 @@ from typing import Any
 
 from common import (
     CARD_VALUES,
-    ROOT,
     Load,
     Postgres,
     RawSock,
     SeatInfo,
     Server,
     TableInfo,
+    add_run_options,
     app_source,
     fmt,
     machine_busy_s,
@@ -410,18 +410,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-screens", action="store_true")
     parser.add_argument("--target", type=float, default=10.0, help="seconds: the recovery target")
     parser.add_argument("--recovery-timeout", type=float, default=90.0)
-    parser.add_argument("--round-timeout", type=float, default=60.0)
-    parser.add_argument("--quiet-timeout", type=float, default=600.0)
-    parser.add_argument("--settle", type=float, default=1.0)
-    parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--connect-concurrency", type=int, default=50)
-    parser.add_argument("--setup-workers", type=int, default=16)
-    parser.add_argument("--max-seconds", type=float, default=1200.0, help="hard limit per run")
-    parser.add_argument("--instance-root", default=tempfile.gettempdir())
-    parser.add_argument("--app-root", default=str(ROOT), help="the KoersKaart source tree to serve")
-    parser.add_argument("--git-ref", help="serve `git archive REF` of this repository instead (e.g. HEAD)")
-    parser.add_argument("--json", help="write all figures to this file")
-    parser.add_argument("--keep", action="store_true", help="keep instance folders (server logs)")
+    add_run_options(parser)
     args = parser.parse_args(argv)
     if args.players < 3 or args.answered + args.in_flight >= args.players:
         parser.error("--players must be at least 3 and more than --answered + --in-flight")
