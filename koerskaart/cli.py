@@ -10,6 +10,7 @@ from flask import Flask
 from flask.cli import AppGroup
 
 from .content import load_decks
+from .content.lint import lint
 from .content.loader import BUNDLED_DIR, json_schema
 from .live import decks as installed_decks
 
@@ -18,8 +19,9 @@ decks_cli = AppGroup("decks", help="Validate, list and describe decks.")
 
 @decks_cli.command("validate")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-def validate(paths: tuple[Path, ...]) -> None:
-    """Check deck files (default: the bundled decks) and report every problem."""
+@click.option("--strict", is_flag=True, help="Also fail on lint warnings, not only on schema problems.")
+def validate(paths: tuple[Path, ...], strict: bool) -> None:
+    """Check deck files (default: the bundled decks): schema problems, then lint warnings."""
     targets = list(paths) or [BUNDLED_DIR]
     missing = [path for path in targets if not path.exists()]
     for path in missing:
@@ -29,8 +31,15 @@ def validate(paths: tuple[Path, ...]) -> None:
         click.echo(str(problem), err=True)
     for slug, deck in decks.items():
         click.echo(f"ok  {slug}: {len(deck.cards)} cards")
+    findings = [finding for deck in decks.values() for finding in lint(deck)]
+    for finding in findings:
+        click.echo(f"warning  {finding}", err=True)
+    if findings:
+        click.echo(f"{len(findings)} warning(s)", err=True)
     if problems or missing:
         click.echo(f"{len(problems) + len(missing)} problem(s)", err=True)
+        sys.exit(1)
+    if strict and findings:
         sys.exit(1)
 
 

@@ -1,0 +1,136 @@
+"""Content lint: what a machine can catch in a deck that the schema accepts.
+
+Schema problems make a deck unusable; lint findings are editorial (issue 12) and only warnings,
+because the bundled decks still have some until their rewrite. Pure: no Flask, no files.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from .schema import Card, CardType, Deck, Text
+
+NO_SOURCE = "no-source"
+FREQUENCY_WORD_IN_SCALE = "frequency-word-in-scale"
+DUPLICATE_CARD_ID = "duplicate-card-id"
+MISSING_TRANSLATION = "missing-translation"
+CODES = (NO_SOURCE, FREQUENCY_WORD_IN_SCALE, DUPLICATE_CARD_ID, MISSING_TRANSLATION)
+
+# A frequency inside an agree scale leaves someone who thinks "often" without an answer
+# (decks review 2026-11, kp-tt-01); such a card belongs on the frequency scale.
+FREQUENCY_WORDS = {
+    "nl": ("vaak", "soms", "altijd", "nooit", "regelmatig", "zelden", "meestal"),
+    "en": ("often", "sometimes", "always", "never", "regularly", "rarely", "usually"),
+}
+_FREQUENCY_RE = {
+    lang: re.compile(r"\b(" + "|".join(words) + r")\b", re.IGNORECASE)
+    for lang, words in FREQUENCY_WORDS.items()
+}
+
+
+@dataclass(frozen=True)
+class Finding:
+    deck: str
+    card: str | None
+    code: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.deck} {self.card}" if self.card else self.deck
+        return f"{where}: {self.message}"
+
+
+def _texts(deck: Deck) -> list[tuple[str | None, str, Text]]:
+    """Every translatable text as (card id or None, field path, text)."""
+    found: list[tuple[str | None, str, Text]] = [
+        (None, "title", deck.title),
+        (None, "description", deck.description),
+    ]
+    for phase in deck.phases:
+        found.append((None, f"phase {phase.id} title", phase.title))
+        if phase.description:
+            found.append((None, f"phase {phase.id} description", phase.description))
+    for card in deck.cards:
+        found.append((card.id, "prompt", card.prompt))
+        for name in ("body", "source"):
+            value = getattr(card, name)
+            if value is not None:
+                found.append((card.id, name, value))
+        for j, option in enumerate(card.options or []):
+            found.append((card.id, f"options[{j}]", option))
+        for j, question in enumerate(card.follow_up):
+            found.append((card.id, f"follow_up[{j}]", question))
+    return found
+
+
+def _frequency_words(card: Card) -> list[str]:
+    hits: list[str] = []
+    for lang, pattern in _FREQUENCY_RE.items():
+        text = getattr(card.prompt, lang)
+        if text:
+            hits.extend(f"{match.group(1).lower()} ({lang})" for match in pattern.finditer(text))
+    return hits
+
+
+def lint(deck: Deck) -> list[Finding]:
+    """Every editorial finding in one deck, in card order."""
+    findings: list[Finding] = []
+    slug = deck.slug
+    seen: set[str] = set()
+    for card in deck.cards:
+        # The house style (decks/README.md) asks a source on *every* card, and all bundled
+        # action cards carry one too, so no card type is exempt.
+        if card.source is None:
+            findings.append(Finding(slug, card.id, NO_SOURCE, "card has no source note"))
+        if card.type is CardType.STATEMENT:
+            words = _frequency_words(card)
+            if words:
+                findings.append(
+                    Finding(
+                        slug,
+                        card.id,
+                        FREQUENCY_WORD_IN_SCALE,
+                        f"agree-scale prompt contains a frequency word: {', '.join(words)}",
+                    )
+                )
+        # The schema already rejects this; kept so lint alone is a complete check.
+        if card.id in seen:
+            findings.append(Finding(slug, card.id, DUPLICATE_CARD_ID, "card id used twice in this deck"))
+        seen.add(card.id)
+    for card_id, path, text in _texts(deck):
+        missing = [lang for lang in ("nl", "en") if not (getattr(text, lang) or "").strip()]
+        if missing:
+            findings.append(
+                Finding(slug, card_id, MISSING_TRANSLATION, f"{path}: no {' or '.join(missing)} text")
+            )
+    # Routes (issue 12: "a route naming a missing card") go here once the deck format has them.
+    return findings
+
+
+def lint_versions(decks: Iterable[Deck]) -> list[Finding]:
+    """Across several versions of one deck: a card id must keep meaning the same card.
+
+    Results are compared by card id across versions, so an id reused for a different
+    question (another Dutch prompt or card type) would mix answers to two questions.
+    """
+    findings: list[Finding] = []
+    first_seen: dict[tuple[str, str], tuple[int, Card]] = {}
+    for deck in sorted(decks, key=lambda d: (d.slug, d.version)):
+        for card in deck.cards:
+            key = (deck.slug, card.id)
+            earlier = first_seen.get(key)
+            if earlier is None:
+                first_seen[key] = (deck.version, card)
+            elif earlier[1].prompt.nl != card.prompt.nl or earlier[1].type is not card.type:
+                findings.append(
+                    Finding(
+                        deck.slug,
+                        card.id,
+                        DUPLICATE_CARD_ID,
+                        f"card id reused in version {deck.version} for another card "
+                        f"than in version {earlier[0]}",
+                    )
+                )
+    return findings
