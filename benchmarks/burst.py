@@ -333,12 +333,7 @@ def run_one(
         print(f"  correct: {result['correct']}  (unexpected disconnects: {result['unexpected_disconnects']})")
         return result
     finally:
-        cluster.stop()
-        errors = cluster.error_lines()
-        if errors:
-            print(f"  server log has {len(errors)} error line(s); see {instance}")
-        if not args.keep:
-            shutil.rmtree(instance, ignore_errors=True)
+        cluster.finish(instance, args.keep)
 
 
 def parse(argv: list[str] | None = None) -> tuple[argparse.ArgumentParser, argparse.Namespace]:

@@ -497,6 +497,15 @@ class Cluster:
     def error_lines(self) -> list[str]:
         return [line for s in self.servers for line in s.error_lines()]
 
+    def finish(self, instance: Path, keep: bool) -> None:
+        """Stop the processes, say whether their logs hold errors, and remove ``instance`` unless kept."""
+        self.stop()
+        errors = self.error_lines()
+        if errors:
+            print(f"  server log has {len(errors)} error line(s); see {instance}")
+        if not keep:
+            shutil.rmtree(instance, ignore_errors=True)
+
 
 # -- set-up over HTTP (not timed) ------------------------------------------------------------
 

@@ -57,7 +57,6 @@ import os
 import random
 import re
 import resource
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -830,12 +829,7 @@ def run_one(args: argparse.Namespace, postgres: Any, redis: Any) -> dict[str, An
         )
         return result
     finally:
-        cluster.stop()
-        errors = cluster.error_lines()
-        if errors:
-            print(f"  server log has {len(errors)} error line(s); see {instance}")
-        if not args.keep:
-            shutil.rmtree(instance, ignore_errors=True)
+        cluster.finish(instance, args.keep)
 
 
 def report(result: dict[str, Any], args: argparse.Namespace) -> None:

@@ -5,22 +5,13 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
-from tests.helpers.infra import two_processes as started_pair
-from tests.helpers.real_server import ROOT, Phone, RealServer
+from tests.helpers.real_server import ROOT, Phone, RealServer, seat_phones
 from tests.helpers.users import PASSWORD
 
 pytestmark = [pytest.mark.redis, pytest.mark.postgres, pytest.mark.server]
-
-
-@pytest.fixture
-def two_processes(tmp_path: Path) -> Iterator[tuple[RealServer, RealServer]]:
-    with started_pair(tmp_path, None) as pair:
-        yield pair
 
 
 def test_players_on_different_processes_share_one_table(two_processes: tuple[RealServer, RealServer]) -> None:
@@ -28,12 +19,7 @@ def test_players_on_different_processes_share_one_table(two_processes: tuple[Rea
     host = Phone(first.url)
     guests = [Phone(second.url) for _ in range(3)]
     try:
-        host.start_table("proefdeck")
-        code = host.connect()["join"]["code"]
-        for guest in guests:
-            guest.join(code)
-            guest.connect()
-        host.wait_for("table_updated", lambda s: len(s["seats"]) == 4)
+        seat_phones([host, *guests])
         assert host.call("start_game") == {"ok": True}
         for guest in guests:  # the start happened on the other process
             guest.wait_for("table_updated", lambda s: s["status"] == "playing")

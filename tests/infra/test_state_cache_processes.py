@@ -6,22 +6,13 @@ the table at an older version when the second changes it, and must not serve its
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.helpers.infra import two_processes as started_pair
-from tests.helpers.real_server import Phone, RealServer
+from tests.helpers.real_server import Phone, RealServer, seat_phones
 
 pytestmark = [pytest.mark.redis, pytest.mark.postgres, pytest.mark.server]
-
-
-@pytest.fixture
-def two_processes(tmp_path: Path) -> Iterator[tuple[RealServer, RealServer]]:
-    with started_pair(tmp_path, None) as pair:
-        yield pair
 
 
 def reconnect(phone: Phone, server: RealServer) -> Any:
@@ -39,12 +30,7 @@ def test_a_process_serves_what_the_other_changed_in_a_table_it_has_cached(
     host = Phone(first.url)
     guests = [Phone(second.url) for _ in range(3)]
     try:
-        host.start_table("proefdeck")
-        code = host.connect()["join"]["code"]
-        for guest in guests:
-            guest.join(code)
-            guest.connect()
-        host.wait_for("table_updated", lambda s: len(s["seats"]) == 4)
+        seat_phones([host, *guests])
         assert host.call("start_game") == {"ok": True}
         assert host.call("submit_answer", {"card_index": 0, "value": 2})["ok"]  # the first caches this
         for guest in guests[:2]:  # two answers on the second process
