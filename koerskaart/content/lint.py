@@ -9,14 +9,32 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import combinations
 
-from .schema import Card, CardType, Deck, Text
+from .schema import Card, CardRole, CardType, Deck, Route, Text
 
 NO_SOURCE = "no-source"
 FREQUENCY_WORD_IN_SCALE = "frequency-word-in-scale"
 DUPLICATE_CARD_ID = "duplicate-card-id"
 MISSING_TRANSLATION = "missing-translation"
-CODES = (NO_SOURCE, FREQUENCY_WORD_IN_SCALE, DUPLICATE_CARD_ID, MISSING_TRANSLATION)
+NO_GUIDE = "no-facilitator-guide"
+NO_COLOPHON = "no-colophon"
+NO_OPENING = "no-opening-card"
+NO_CLOSING = "no-closing-card"
+NO_SHORT_ROUTE = "no-short-route"
+CODES = (
+    NO_SOURCE,
+    FREQUENCY_WORD_IN_SCALE,
+    DUPLICATE_CARD_ID,
+    MISSING_TRANSLATION,
+    NO_GUIDE,
+    NO_COLOPHON,
+    NO_OPENING,
+    NO_CLOSING,
+    NO_SHORT_ROUTE,
+)
+# An academy expects a route for a meeting slot of an hour (decks review 2026-11, §5).
+SHORT_ROUTE_MINUTES = 60
 
 # A frequency inside an agree scale leaves someone who thinks "often" without an answer
 # (decks review 2026-11, kp-tt-01); such a card belongs on the frequency scale.
@@ -105,7 +123,45 @@ def lint(deck: Deck) -> list[Finding]:
             findings.append(
                 Finding(slug, card_id, MISSING_TRANSLATION, f"{path}: no {' or '.join(missing)} text")
             )
-    # Routes (issue 12: "a route naming a missing card") go here once the deck format has them.
+    # A route naming a missing card is a schema problem: such a deck does not load at all.
+    findings.extend(_framing(deck))
+    return findings
+
+
+def route_minutes(deck: Deck, route: Route) -> tuple[int, int]:
+    """The shortest and longest duration of a route (they differ when the host chooses phases)."""
+    if route.choose is None:
+        total = deck.total_minutes(deck.route_cards(route.id))
+        return total, total
+    totals = [
+        deck.total_minutes(deck.route_cards(route.id, chosen))
+        for chosen in combinations(route.choose.phases, route.choose.count)
+    ]
+    return min(totals), max(totals)
+
+
+def _framing(deck: Deck) -> list[Finding]:
+    """What an academy expects around the cards: a guide, a colophon, an opening, a close, a short route."""
+    slug = deck.slug
+    findings: list[Finding] = []
+    if deck.facilitator is None:
+        findings.append(Finding(slug, None, NO_GUIDE, "deck has no facilitator guide (facilitator)"))
+    if deck.colophon is None:
+        findings.append(Finding(slug, None, NO_COLOPHON, "deck has no colophon"))
+    if deck.cards[0].role is not CardRole.OPENING:
+        findings.append(
+            Finding(slug, None, NO_OPENING, "deck does not start with an opening card (role: opening)")
+        )
+    if deck.cards[-1].role is not CardRole.CLOSING:
+        findings.append(
+            Finding(slug, None, NO_CLOSING, "deck does not end with a closing card (role: closing)")
+        )
+    if deck.total_minutes() > SHORT_ROUTE_MINUTES and not any(
+        route_minutes(deck, route)[1] <= SHORT_ROUTE_MINUTES for route in deck.routes
+    ):
+        findings.append(
+            Finding(slug, None, NO_SHORT_ROUTE, f"no route of at most {SHORT_ROUTE_MINUTES} minutes")
+        )
     return findings
 
 

@@ -8,12 +8,14 @@ programmers: the loader turns them into ``file: cards[3].options: message``.
 from __future__ import annotations
 
 import re
+from datetime import date
 from enum import StrEnum
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 SCHEMA_VERSION = 1
+FULL_ROUTE = "volledig"  # the implicit route of every deck: all its cards
 SLUG_RE = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 MAX_OPTIONS = 5
 MIN_OPTIONS = 2
@@ -50,6 +52,38 @@ class CardType(StrEnum):
     ACTION = "action"  # the table agrees who does what by when
 
 
+class LongText(Text):
+    """A longer text with a little Markdown (emphasis, lists, links): a facilitator guide."""
+
+    nl: Annotated[str, Field(min_length=1, max_length=12000)]
+    en: Annotated[str | None, Field(min_length=1, max_length=12000)] = None
+
+
+# Minutes a table spends on a card of each type, talk included (decks review 2026-11, §5:
+# 4-6 minutes per scale or choice card, 8-10 per action card). A deck or a card may differ.
+DEFAULT_MINUTES: dict[str, int] = {
+    "statement": 5,
+    "frequency": 5,
+    "choice": 5,
+    "open": 6,
+    "action": 9,
+}
+Minutes = Annotated[int, Field(ge=1, le=60)]
+
+
+class CardRole(StrEnum):
+    OPENING = "opening"  # the ground rules and a light first question; every route starts here
+    CLOSING = "closing"  # the check-out; every route ends here
+
+
+class Variant(Strict):
+    """Wording for a mixed conference table, where "our team" does not fit."""
+
+    prompt: Text
+    body: Text | None = None
+    follow_up: Annotated[list[Text], Field(max_length=6)] | None = None
+
+
 class Phase(Strict):
     id: Annotated[str, Field(pattern=SLUG_RE, max_length=40)]
     title: Text
@@ -67,6 +101,10 @@ class Card(Strict):
     source: Text | None = None
     sensitive: bool = False
     max_length: Annotated[int, Field(ge=20, le=500)] | None = None
+    role: CardRole | None = None
+    minutes: Minutes | None = None  # overrides the deck's minutes for this card's type
+    facilitator: Text | None = None  # a note for whoever leads the table; players never see it
+    conference: Variant | None = None  # wording for tables of people from different teams
 
     @model_validator(mode="after")
     def _options_fit_type(self) -> Card:
@@ -79,7 +117,50 @@ class Card(Strict):
             raise ValueError(f"options: only choice cards have options, not {self.type.value} cards")
         if self.max_length is not None and self.type is not CardType.OPEN:
             raise ValueError("max_length: only open cards have a max_length")
+        if self.conference and self.conference.follow_up is not None and not self.follow_up:
+            raise ValueError("conference.follow_up: the card itself has no follow-up questions")
         return self
+
+
+class ChoosePhases(Strict):
+    """A route whose host picks ``count`` of these phases when the table starts."""
+
+    count: Annotated[int, Field(ge=1, le=10)]
+    phases: Annotated[list[str], Field(min_length=2)]
+
+
+class Route(Strict):
+    """A named subset of the deck's cards, played in the deck's order.
+
+    The opening and closing cards belong to every route without being listed.
+    """
+
+    id: Annotated[str, Field(pattern=SLUG_RE, max_length=40)]
+    title: Text
+    description: Text | None = None
+    cards: list[str] = []
+    choose: ChoosePhases | None = None
+    mixed: bool = False  # meant for conference tables of people from different teams
+
+    @model_validator(mode="after")
+    def _has_cards(self) -> Route:
+        if not self.cards and self.choose is None:
+            raise ValueError("cards: a route names cards, or phases to choose from")
+        if self.choose is not None and self.choose.count >= len(self.choose.phases):
+            raise ValueError("choose.count: must be fewer than the phases to choose from")
+        return self
+
+
+class Colophon(Strict):
+    """Who stands behind a deck: printed on its cover and shown beside it."""
+
+    owner: Text
+    date: date
+    authors: Annotated[list[str], Field(min_length=1)]
+    reviewers: list[str] = []
+    sources: Annotated[list[Annotated[str, Field(min_length=1, max_length=400)]], Field(min_length=1)]
+    contact: Annotated[str, Field(min_length=1, max_length=200)]
+    note: Text | None = None  # e.g. which descriptions are the authors' own reading of a source
 
 
 class Deck(Strict):
@@ -91,6 +172,10 @@ class Deck(Strict):
     description: Text
     phases: list[Phase] = []
     cards: Annotated[list[Card], Field(min_length=1, max_length=200)]
+    facilitator: LongText | None = None  # the facilitator guide (spelleiderskaart), a little Markdown
+    colophon: Colophon | None = None
+    minutes: dict[CardType, Minutes] = {}  # per card type, over DEFAULT_MINUTES
+    routes: Annotated[list[Route], Field(max_length=20)] = []
 
     @field_validator("languages")
     @classmethod
@@ -116,6 +201,8 @@ class Deck(Strict):
                 problems.append(f"cards[{index}].phase: unknown phase {card.phase!r}")
             if not self.phases and card.phase is not None:
                 problems.append(f"cards[{index}].phase: the deck has no phases")
+        problems.extend(self._role_problems())
+        problems.extend(self._route_problems(set(ids), phase_ids))
         if "en" in self.languages:
             for path, text in self._texts():
                 if text.en is None:
@@ -124,15 +211,51 @@ class Deck(Strict):
             raise ValueError("; ".join(problems))
         return self
 
+    def _role_problems(self) -> list[str]:
+        problems = []
+        last = len(self.cards) - 1
+        for index, card in enumerate(self.cards):
+            if card.role is CardRole.OPENING and index != 0:
+                problems.append(f"cards[{index}].role: the opening card must be the deck's first card")
+            if card.role is CardRole.CLOSING and index != last:
+                problems.append(f"cards[{index}].role: the closing card must be the deck's last card")
+        return problems
+
+    def _route_problems(self, card_ids: set[str], phase_ids: list[str]) -> list[str]:
+        problems = []
+        route_ids = [route.id for route in self.routes]
+        if len(set(route_ids)) != len(route_ids):
+            problems.append("route ids used twice")
+        for index, route in enumerate(self.routes):
+            if route.id == FULL_ROUTE:
+                problems.append(f"routes[{index}].id: {FULL_ROUTE!r} is the whole deck, always there")
+            for card_id in route.cards:
+                if card_id not in card_ids:
+                    problems.append(f"routes[{index}].cards: no card {card_id!r} in this deck")
+            for phase_id in route.choose.phases if route.choose else []:
+                if phase_id not in phase_ids:
+                    problems.append(f"routes[{index}].choose.phases: no phase {phase_id!r} in this deck")
+        return problems
+
     def _texts(self) -> list[tuple[str, Text]]:
         found: list[tuple[str, Text]] = [("title", self.title), ("description", self.description)]
+        if self.facilitator:
+            found.append(("facilitator", self.facilitator))
+        if self.colophon:
+            found.append(("colophon.owner", self.colophon.owner))
+            if self.colophon.note:
+                found.append(("colophon.note", self.colophon.note))
         for i, phase in enumerate(self.phases):
             found.append((f"phases[{i}].title", phase.title))
             if phase.description:
                 found.append((f"phases[{i}].description", phase.description))
+        for i, route in enumerate(self.routes):
+            found.append((f"routes[{i}].title", route.title))
+            if route.description:
+                found.append((f"routes[{i}].description", route.description))
         for i, card in enumerate(self.cards):
             found.append((f"cards[{i}].prompt", card.prompt))
-            for name in ("body", "source"):
+            for name in ("body", "source", "facilitator"):
                 value = getattr(card, name)
                 if value is not None:
                     found.append((f"cards[{i}].{name}", value))
@@ -140,7 +263,56 @@ class Deck(Strict):
                 found.append((f"cards[{i}].options[{j}]", option))
             for j, question in enumerate(card.follow_up):
                 found.append((f"cards[{i}].follow_up[{j}]", question))
+            if card.conference:
+                found.append((f"cards[{i}].conference.prompt", card.conference.prompt))
+                if card.conference.body:
+                    found.append((f"cards[{i}].conference.body", card.conference.body))
+                for j, question in enumerate(card.conference.follow_up or []):
+                    found.append((f"cards[{i}].conference.follow_up[{j}]", question))
         return found
+
+    # ── Routes and timing ──────────────────────────────────────────────────────
+    def card_minutes(self, card: Card) -> int:
+        """Minutes a table spends on ``card``, talk included."""
+        if card.minutes is not None:
+            return card.minutes
+        return self.minutes.get(card.type, DEFAULT_MINUTES[card.type.value])
+
+    def total_minutes(self, cards: list[Card] | tuple[Card, ...] | None = None) -> int:
+        return sum(self.card_minutes(card) for card in (self.cards if cards is None else cards))
+
+    def route(self, route_id: str) -> Route | None:
+        return next((route for route in self.routes if route.id == route_id), None)
+
+    def route_cards(self, route_id: str = "", chosen_phases: list[str] | tuple[str, ...] = ()) -> list[Card]:
+        """The cards a table plays on a route, in the deck's order.
+
+        ``""`` or ``FULL_ROUTE`` is the whole deck. A route that lets the host choose phases
+        takes every card of exactly ``choose.count`` of them; ValueError otherwise.
+        """
+        if route_id in ("", FULL_ROUTE):
+            return list(self.cards)
+        route = self.route(route_id)
+        if route is None:
+            raise ValueError(f"no route {route_id!r}")
+        chosen = set(chosen_phases)
+        if route.choose is None:
+            if chosen:
+                raise ValueError("this route has no phases to choose")
+        elif len(chosen) != route.choose.count or not chosen <= set(route.choose.phases):
+            raise ValueError(f"choose {route.choose.count} of: {', '.join(route.choose.phases)}")
+        listed = set(route.cards)
+        return [
+            card
+            for card in self.cards
+            if card.id in listed or card.role is not None or (card.phase is not None and card.phase in chosen)
+        ]
+
+    def cards_by_id(self, card_ids: list[str] | tuple[str, ...]) -> list[Card] | None:
+        """The cards with these ids in this order; None if one is not (or no longer) in the deck."""
+        by_id = {card.id: card for card in self.cards}
+        found = [by_id.get(card_id) for card_id in card_ids]
+        return None if any(card is None for card in found) else [c for c in found if c is not None]
 
     def phase_title(self, phase_id: str | None, lang: str) -> str | None:
         """The title of a phase in ``lang``, or None for a card outside phases."""

@@ -22,6 +22,32 @@ from koerskaart.content.loader import BUNDLED_DIR, load_decks
 from koerskaart.content.schema import Deck
 
 SOURCE = {"nl": "Eigen voorbeeld.", "en": "Own example."}
+# What lint expects around the cards (guide, colophon, opening, closing), so tests see only their own finding.
+FRAMING: dict[str, Any] = {
+    "facilitator": {"nl": "Speel dit rustig.", "en": "Play this calmly."},
+    "colophon": {
+        "owner": {"nl": "Academie", "en": "Academy"},
+        "date": "2026-12-01",
+        "authors": ["KoersKaart"],
+        "sources": ["Eigen werk"],
+        "contact": "academie@example.org",
+    },
+}
+OPENING = {
+    "id": "open",
+    "type": "choice",
+    "role": "opening",
+    "prompt": {"nl": "Hoe kom je binnen?", "en": "How are you arriving?"},
+    "options": [{"nl": "Rustig", "en": "Calm"}, {"nl": "Druk", "en": "Busy"}],
+    "source": SOURCE,
+}
+CLOSING = {
+    "id": "close",
+    "type": "open",
+    "role": "closing",
+    "prompt": {"nl": "Wat neem je mee?", "en": "What will you take with you?"},
+    "source": SOURCE,
+}
 
 
 def _card(
@@ -39,7 +65,8 @@ def _deck(*cards: dict[str, Any], languages: tuple[str, ...] = ("nl", "en"), ver
             "languages": list(languages),
             "title": {"nl": "Lintdeck", "en": "Lint deck"},
             "description": {"nl": "Om te testen.", "en": "For testing."},
-            "cards": list(cards),
+            "cards": [OPENING, *cards, CLOSING],
+            **FRAMING,
         }
     )
 
@@ -116,7 +143,9 @@ def test_missing_translations_in_a_dutch_only_deck() -> None:
 def test_duplicate_card_ids_within_a_deck_built_without_validation() -> None:
     # The schema rejects duplicates; a deck built without validation still gets caught by lint.
     valid = _deck(_card("a"), _card("b"))
-    twice = valid.model_copy(update={"cards": [valid.cards[0], valid.cards[0]]})
+    twice = valid.model_copy(
+        update={"cards": [valid.cards[0], valid.cards[1], valid.cards[1], valid.cards[-1]]}
+    )
     assert _codes(lint(twice)) == [("a", DUPLICATE_CARD_ID)]
 
 
@@ -154,7 +183,7 @@ def test_cli_prints_findings_as_warnings_and_still_passes(app: Flask, tmp_path: 
     path = _write(tmp_path, _deck(bare, _card("b")))
     result = app.test_cli_runner().invoke(args=["decks", "validate", str(path)])
     assert result.exit_code == 0, result.stderr
-    assert "ok  lintdeck: 2 cards" in result.stdout
+    assert "ok  lintdeck: 4 cards" in result.stdout
     assert "warning  lintdeck a: card has no source note" in result.stderr
     assert "warning  lintdeck a: agree-scale prompt contains a frequency word: vaak (nl)" in result.stderr
     assert "2 warning(s)" in result.stderr
