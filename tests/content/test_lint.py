@@ -128,7 +128,7 @@ def test_missing_translations_in_a_dutch_only_deck() -> None:
             }
         )
     )
-    assert _codes(findings) == [
+    assert [f for f in _codes(findings) if f[1] == MISSING_TRANSLATION] == [
         (None, MISSING_TRANSLATION),
         ("a", MISSING_TRANSLATION),
         ("a", MISSING_TRANSLATION),
