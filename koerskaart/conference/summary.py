@@ -192,10 +192,10 @@ def _ranked(cards: list[CardResult]) -> tuple[tuple[int, ...], tuple[int, ...]]:
 
 def build(conference: Conference, lang: str, scale_labels: dict[str, list[str]]) -> ConferenceSummary | None:
     """The summary of an event; None when its deck is no longer installed."""
-    deck = decks.get(conference.deck_slug)
-    if deck is None:
+    playlist = decks.playlist(conference.deck_slug, conference.card_ids)
+    if playlist is None:
         return None
-    rules = decks.rules(conference.deck_slug)
+    deck, rules = playlist.deck, playlist.rules
     k = live_conference.conference_k(conference)
     summary = ConferenceSummary(
         name=conference.name,
@@ -204,7 +204,7 @@ def build(conference: Conference, lang: str, scale_labels: dict[str, list[str]])
         final=conference.status == ConferenceStatus.ENDED.value,
         k=k,
     )
-    for index, (card, rule) in enumerate(zip(deck.cards, rules, strict=True)):
+    for index, (card, rule) in enumerate(zip(playlist.cards, rules, strict=True)):
         if rule.kind is CardKind.ACTION:
             continue  # agreed at the table, never answered: the actions list has them
         shown, withheld, measure, texts = card_figures(conference, rule, index, k)
@@ -212,7 +212,7 @@ def build(conference: Conference, lang: str, scale_labels: dict[str, list[str]])
         summary.cards.append(
             CardResult(
                 number=index + 1,
-                prompt=card.prompt.get(lang),
+                prompt=decks.wording(card, conference.mixed_wording).prompt.get(lang),
                 phase=deck.phase_title(card.phase, lang),
                 kind=rule.kind,
                 sensitive=rule.sensitive,

@@ -1,15 +1,63 @@
-"""The installed decks, and the card rules the engine needs from them."""
+"""The installed decks, and what a table plays of one: its playlist of cards and their rules.
+
+A table (and an event) stores the ids of the cards it plays, resolved once from the route the
+host or facilitator chose (issue 12). Every index into a table's cards — rounds, harvests, the
+plenary tally — is an index into that playlist, never into the deck file, so a route or a new
+deck version cannot shift what a stored round was about.
+"""
 
 from __future__ import annotations
 
-from flask import current_app
+from collections.abc import Sequence
+from dataclasses import dataclass
+from itertools import combinations
 
-from ..content import Card, Deck
+from flask import current_app
+from flask_babel import gettext, ngettext
+
+from ..content import Card, Deck, Text
 from ..engine import CardKind, CardRule
 from ..engine.cards import DEFAULT_TEXT_LENGTH
 
 EXTENSION_KEY = "koerskaart.decks"
 RULES_KEY = "koerskaart.deck_rules"
+PLAYLISTS_KEY = "koerskaart.playlists"
+PLAYLISTS_KEPT = 1024  # routes x phase choices x decks: far fewer in practice; bounded anyway
+
+
+@dataclass(frozen=True)
+class Playlist:
+    """The cards one table plays, in order, with the rules the engine needs."""
+
+    deck: Deck
+    cards: tuple[Card, ...]
+    rules: tuple[CardRule, ...]
+
+    @property
+    def card_ids(self) -> list[str]:
+        return [card.id for card in self.cards]
+
+    @property
+    def minutes(self) -> int:
+        return self.deck.total_minutes(self.cards)
+
+
+@dataclass(frozen=True)
+class Wording:
+    """The words of a card as a table sees them."""
+
+    prompt: Text
+    body: Text | None
+    follow_up: tuple[Text, ...]
+
+
+def wording(card: Card, mixed: bool) -> Wording:
+    """A card's own words, or at a mixed conference table its conference variant where it has one."""
+    variant = card.conference if mixed else None
+    if variant is None:
+        return Wording(card.prompt, card.body, tuple(card.follow_up))
+    follow_up = variant.follow_up if variant.follow_up is not None else card.follow_up
+    return Wording(variant.prompt, variant.body or card.body, tuple(follow_up))
 
 
 def installed() -> dict[str, Deck]:
@@ -31,13 +79,117 @@ def card_rule(card: Card) -> CardRule:
     )
 
 
-def rules(slug: str) -> tuple[CardRule, ...]:
-    """Card rules of an installed deck, computed once when the app loads its decks."""
-    cached: dict[str, tuple[CardRule, ...]] = current_app.extensions[RULES_KEY]
-    return cached[slug]
+def playlist(slug: str, card_ids: Sequence[str] | None = None) -> Playlist | None:
+    """What a table with these stored card ids plays; None if the deck or one of its cards is gone.
+
+    ``card_ids`` None is the whole deck as installed (tables from before routes, other decks).
+    """
+    key = (slug, tuple(card_ids) if card_ids is not None else None)
+    cache: dict[tuple[str, tuple[str, ...] | None], Playlist | None] = current_app.extensions[PLAYLISTS_KEY]
+    if key in cache:
+        return cache[key]
+    deck = get(slug)
+    found: Playlist | None = None
+    if deck is not None:
+        cards = list(deck.cards) if card_ids is None else deck.cards_by_id(list(card_ids))
+        if cards:
+            rules_by_id = dict(
+                zip((c.id for c in deck.cards), current_app.extensions[RULES_KEY][slug], strict=True)
+            )
+            found = Playlist(deck, tuple(cards), tuple(rules_by_id[card.id] for card in cards))
+    if len(cache) >= PLAYLISTS_KEPT:
+        cache.clear()
+    cache[key] = found
+    return found
+
+
+def rules(slug: str, card_ids: Sequence[str] | None = None) -> tuple[CardRule, ...]:
+    """Card rules of what a table plays; KeyError when the deck or a card is no longer installed."""
+    found = playlist(slug, card_ids)
+    if found is None:
+        raise KeyError(slug)
+    return found.rules
 
 
 def install(extensions: dict[str, object], decks: dict[str, Deck]) -> None:
     """Register ``decks`` on an app (its ``extensions`` dict)."""
     extensions[EXTENSION_KEY] = decks
     extensions[RULES_KEY] = {slug: tuple(card_rule(c) for c in deck.cards) for slug, deck in decks.items()}
+    extensions[PLAYLISTS_KEY] = {}
+
+
+# ── Choosing a route (the start form and the event form alike) ─────────────────────────────
+ROUTE_SEPARATOR = "|"
+PHASE_SEPARATOR = "+"
+DASH = " \N{EN DASH} "
+
+
+@dataclass(frozen=True)
+class RouteChoice:
+    """One way to play a deck: a route, and for a route that lets the host choose, the phases."""
+
+    slug: str
+    route: str  # "" for the whole deck
+    phases: tuple[str, ...] = ()
+
+    @property
+    def value(self) -> str:
+        return ROUTE_SEPARATOR.join((self.slug, self.route, PHASE_SEPARATOR.join(self.phases)))
+
+
+def parse_route_choice(value: str | None) -> RouteChoice | None:
+    """A form's route value back into its parts; None for anything malformed."""
+    parts = (value or "").split(ROUTE_SEPARATOR)
+    if len(parts) != 3 or len(value or "") > 300:
+        return None
+    slug, route, phases = parts
+    return RouteChoice(slug, route, tuple(phases.split(PHASE_SEPARATOR)) if phases else ())
+
+
+def duration_text(cards: int, minutes: int) -> str:
+    """What a host weighs when choosing a route: "12 cards, about 65 min"."""
+    return str(
+        gettext(
+            "%(cards)s, about %(minutes)d min",
+            cards=ngettext("%(num)d card", "%(num)d cards", cards),
+            minutes=minutes,
+        )
+    )
+
+
+def route_choices(deck: Deck, language: str) -> list[tuple[str, str]]:
+    """Every way to play ``deck`` as (form value, label), the whole deck first.
+
+    A route that lets the host choose phases becomes one choice per combination, so a plain
+    select offers it (ten choices for two of five dimensions) and no script is needed.
+    """
+    whole = gettext("Whole deck") + DASH + duration_text(len(deck.cards), deck.total_minutes())
+    found = [(RouteChoice(deck.slug, "").value, whole)]
+    for route in deck.routes:
+        title = route.title.get(language)
+        if route.choose is None:
+            cards = deck.route_cards(route.id)
+            found.append(
+                (
+                    RouteChoice(deck.slug, route.id).value,
+                    f"{title}{DASH}{duration_text(len(cards), deck.total_minutes(cards))}",
+                )
+            )
+            continue
+        for chosen in combinations(route.choose.phases, route.choose.count):
+            cards = deck.route_cards(route.id, chosen)
+            names = gettext(" and ").join(deck.phase_title(phase, language) or phase for phase in chosen)
+            label = f"{title}: {names}{DASH}{duration_text(len(cards), deck.total_minutes(cards))}"
+            found.append((RouteChoice(deck.slug, route.id, chosen).value, label))
+    return found
+
+
+def resolve(choice: RouteChoice) -> list[Card] | None:
+    """The cards a choice plays; None if its deck, route or phases are not valid together."""
+    deck = get(choice.slug)
+    if deck is None:
+        return None
+    try:
+        return deck.route_cards(choice.route, choice.phases)
+    except ValueError:
+        return None

@@ -20,6 +20,7 @@ from typing import Literal
 from flask import current_app, url_for
 from sqlalchemy import func, select
 
+from ..content import FULL_ROUTE
 from ..engine import MIN_K, ActionRefused, Code, TableState, TableStatus, apply
 from ..engine import actions as act
 from ..extensions import db
@@ -74,15 +75,19 @@ def create_table(
     owner: User | None = None,
     perspective: str | None = None,
     team_label: str | None = None,
+    route: str = "",
+    chosen_phases: tuple[str, ...] = (),
 ) -> tuple[Table, str, str, str]:
     """A new table with its host seated; returns (table, host seat id, rejoin token, screen key).
 
     A table started by a logged-in account belongs to it and its organisation, and may
-    carry the facilitator's name for the team (anonymous tables never do).
+    carry the facilitator's name for the team (anonymous tables never do). The table plays
+    the cards of ``route`` (the whole deck by default); ValueError for an unknown deck or route.
     """
     deck = decks.get(deck_slug)
     if deck is None:
         raise ValueError("unknown deck")
+    cards = deck.route_cards(route, chosen_phases)
     config = current_app.config
     screen_key = new_token()
     table = Table(
@@ -91,6 +96,8 @@ def create_table(
         screen_key_hash=token_hash(screen_key),
         deck_slug=deck.slug,
         deck_version=deck.version,
+        route=route_label(route),
+        card_ids=[card.id for card in cards],
         k=max(MIN_K, config["KOERSKAART_K"]),
         k_text=max(MIN_K, config["KOERSKAART_K"], config["KOERSKAART_K_TEXT"]),
         capacity=config["TABLE_CAPACITY"],
@@ -105,6 +112,11 @@ def create_table(
     )
     db.session.commit()
     return table, seat_id, token, screen_key
+
+
+def route_label(route: str) -> str | None:
+    """The route as stored: None for the whole deck."""
+    return None if route in ("", FULL_ROUTE) else route
 
 
 def _free_code() -> str:
@@ -176,6 +188,9 @@ def create_event_table(conference: Conference, label: str | None, hold_at: int |
         screen_key_hash=token_hash(new_token()),  # an event table's screen is opened from the dashboard
         deck_slug=conference.deck_slug,
         deck_version=conference.deck_version,
+        route=conference.route,
+        card_ids=conference.card_ids,
+        mixed_wording=conference.mixed_wording,
         k=max(MIN_K, config["KOERSKAART_K"]),
         k_text=max(MIN_K, config["KOERSKAART_K"], config["KOERSKAART_K_TEXT"]),
         capacity=max(config["TABLE_CAPACITY"], conference.target_size + 2),

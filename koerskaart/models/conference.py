@@ -12,7 +12,18 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Date, DateTime, Float, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    UniqueConstraint,
+    false,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..clock import utcnow
@@ -46,6 +57,11 @@ class Conference(db.Model):  # type: ignore[name-defined,misc]
     held_on: Mapped[date] = mapped_column(Date)
     deck_slug: Mapped[str] = mapped_column(String(60))
     deck_version: Mapped[int] = mapped_column(Integer)
+    # The route chosen at the start and the ids of the cards played, in order (live/decks.py);
+    # NULL card_ids: the whole deck as installed. Mixed wording: a card's conference variant.
+    route: Mapped[str | None] = mapped_column(String(40))
+    card_ids: Mapped[list[str] | None] = mapped_column(JSON)
+    mixed_wording: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     target_size: Mapped[int] = mapped_column(Integer, default=TARGET_SIZE_DEFAULT)
     pacing: Mapped[str] = mapped_column(String(16), default=Pacing.FREE.value)
     harvest_cards: Mapped[list[int]] = mapped_column(JSON, default=list)  # card indexes, ascending

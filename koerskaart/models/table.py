@@ -11,7 +11,18 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..clock import utcnow
@@ -36,6 +47,11 @@ class Table(db.Model):  # type: ignore[name-defined,misc]
     screen_key_hash: Mapped[str] = mapped_column(String(64))
     deck_slug: Mapped[str] = mapped_column(String(60))
     deck_version: Mapped[int] = mapped_column(Integer)
+    # The route chosen at the start and the ids of the cards played, in order (live/decks.py);
+    # NULL card_ids: the whole deck as installed. Mixed wording: a card's conference variant.
+    route: Mapped[str | None] = mapped_column(String(40))
+    card_ids: Mapped[list[str] | None] = mapped_column(JSON)
+    mixed_wording: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     status: Mapped[str] = mapped_column(String(16), default=TableStatus.LOBBY.value)
     locked: Mapped[bool] = mapped_column(Boolean, default=False)
     paused: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -58,36 +58,43 @@ def deck_summary(deck: Deck, language: str) -> dict[str, Any]:
         "title": deck.title.get(language),
         "description": deck.description.get(language),
         "card_count": len(deck.cards),
+        "minutes": deck.total_minutes(),
         "phases": [phase.title.get(language) for phase in deck.phases],
+        "routes": decks.route_choices(deck, language),
     }
 
 
-def deck_for_page(deck: Deck, language: str) -> dict[str, Any]:
-    """Everything the table page shows of a deck, in one language."""
+def deck_for_page(playlist: decks.Playlist, language: str, mixed: bool = False) -> dict[str, Any]:
+    """Everything the table page shows of what a table plays, in one language."""
 
     def text(value: Any) -> str | None:
         return value.get(language) if value is not None else None
 
-    return {
-        "slug": deck.slug,
-        "title": deck.title.get(language),
-        "cards": [
+    deck = playlist.deck
+    cards = []
+    for index, card in enumerate(playlist.cards):
+        words = decks.wording(card, mixed)
+        cards.append(
             {
                 "index": index,
                 "id": card.id,
                 "type": card.type.value,
                 "phase": card.phase,
                 "phase_title": deck.phase_title(card.phase, language),
-                "prompt": card.prompt.get(language),
-                "body": text(card.body),
+                "prompt": words.prompt.get(language),
+                "body": text(words.body),
                 "options": [option.get(language) for option in card.options or []],
-                "follow_up": [question.get(language) for question in card.follow_up],
+                "follow_up": [question.get(language) for question in words.follow_up],
                 "source": text(card.source),
+                "facilitator": text(card.facilitator),
                 "sensitive": card.sensitive,
                 "max_length": card.max_length or 280,
             }
-            for index, card in enumerate(deck.cards)
-        ],
+        )
+    return {
+        "slug": deck.slug,
+        "title": deck.title.get(language),
+        "cards": cards,
     }
 
 
@@ -133,15 +140,34 @@ def _session_limit_key() -> str:
     return "session:" + str(session[LIMIT_ID])
 
 
-@bp.get("/")
-def home() -> str:
+def _chosen_route(slug: str | None) -> decks.RouteChoice | None:
+    """The route the host chose for ``slug`` (the select beside each deck); None if it is not one of them."""
+    if not slug:
+        return None
+    value = request.form.get(f"route-{slug}") or decks.RouteChoice(slug, "").value
+    choice = decks.parse_route_choice(value)
+    if choice is None or choice.slug != slug or decks.resolve(choice) is None:
+        return None
+    return choice
+
+
+def _home(start_form: StartTableForm, route_error: str | None = None) -> str:
     language = lang()
     return render_template(
         "play/home.html",
         decks=[deck_summary(deck, language) for deck in ordered_decks()],
-        start_form=_start_form(),
+        start_form=start_form,
         join_form=JoinForm(formdata=None),
+        chosen_routes={
+            key[len("route-") :]: value for key, value in request.form.items() if key.startswith("route-")
+        },
+        route_error=route_error,
     )
+
+
+@bp.get("/")
+def home() -> str:
+    return _home(_start_form())
 
 
 @bp.post("/tables")
@@ -150,21 +176,19 @@ def home() -> str:
 def start_table() -> BaseResponse | tuple[str, int]:
     form = _start_form()
     if not form.validate_on_submit():
-        language = lang()
-        page = render_template(
-            "play/home.html",
-            decks=[deck_summary(deck, language) for deck in ordered_decks()],
-            start_form=form,
-            join_form=JoinForm(formdata=None),
-        )
-        return page, 400
+        return _home(form), 400
+    choice = _chosen_route(form.deck.data)
+    if choice is None:
+        return _home(form, _("Choose one of the routes of this deck.")), 400
     owner = current_user._get_current_object() if current_user.is_authenticated else None
     table, _seat_id, token, screen_key = service.create_table(
-        form.deck.data,
+        choice.slug,
         form.nickname.data,
         owner,
         perspective=form.perspective.data or None,
         team_label=form.team.data,
+        route=choice.route,
+        chosen_phases=choice.phases,
     )
     # Only the creator ever sees the screen key; the session cookie is signed and theirs.
     _remember_screen_key(table.public_id, screen_key)
@@ -195,14 +219,14 @@ def join() -> BaseResponse | str | tuple[str, int]:
 
 def _table_page(table_id: str, template: str, **extra: Any) -> str:
     table = service.get_table(table_id)
-    deck = decks.get(table.deck_slug) if table else None
-    if table is None or deck is None:
+    playlist = decks.playlist(table.deck_slug, table.card_ids) if table else None
+    if table is None or playlist is None:
         abort(404)
     language = lang()
     return render_template(
         template,
         table_id=table_id,
-        deck=deck_for_page(deck, language),
+        deck=deck_for_page(playlist, language, table.mixed_wording),
         scale_labels=scale_labels(),
         strings=ui_strings(),
         **extra,

@@ -21,10 +21,11 @@ answers: only the frozen results both tables already revealed.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 
 from sqlalchemy import func, select
 
-from ..content import Deck
+from ..content import Card
 from ..engine import CardKind, Result, RoundStatus, TableStatus
 from ..extensions import db
 from ..live import decks
@@ -57,16 +58,18 @@ def previous_table(table: Table) -> Table | None:
     ).first()
 
 
-def _earlier_aggregates(previous: Table, deck: Deck) -> dict[str, CardAggregate]:
-    """The previous table's revealed results, by card id, read as this deck reads them."""
-    rules = decks.rules(deck.slug)
-    index_of = {card.id: index for index, card in enumerate(deck.cards)}
+def _earlier_aggregates(previous: Table, cards: Sequence[Card]) -> dict[str, CardAggregate]:
+    """The previous table's revealed results, by card id, read as this table's cards read them.
+
+    By id, not index: the two tables may have played different routes of the deck.
+    """
+    index_of = {card.id: index for index, card in enumerate(cards)}
     found: dict[str, CardAggregate] = {}
     for row in previous.rounds:
         index = index_of.get(row.card_id)
         if index is None or row.status != RoundStatus.REVEALED.value or not row.result:
             continue
-        rule = rules[index]
+        rule = decks.card_rule(cards[index])
         result = Result.from_dict(row.result)
         if rule.kind in (CardKind.OPEN, CardKind.ACTION) or len(result.counts) != rule.buckets:
             continue  # open texts are not compared; a changed option list is another question
@@ -83,28 +86,28 @@ def releasable(now: CardAggregate, then: CardAggregate, k: int) -> bool:
     return now.n == then.n or abs(now.n - then.n) >= k
 
 
-def compare(summary: TeamSummary, table: Table, deck: Deck) -> TeamSummary:
+def compare(summary: TeamSummary, table: Table, cards: Sequence[Card]) -> TeamSummary:
     """``summary`` with the previous table's results beside each card where rule 6 allows."""
     previous = previous_table(table)
     if previous is None:
         return summary
-    earlier = _earlier_aggregates(previous, deck)
-    cards: list[CardSummary] = []
+    earlier = _earlier_aggregates(previous, cards)
+    compared: list[CardSummary] = []
     held_back: list[int] = []
-    for card, deck_card in zip(summary.cards, deck.cards, strict=True):
+    for card, deck_card in zip(summary.cards, cards, strict=True):
         then = earlier.get(deck_card.id)
         if then is None or not card.aggregate.counts:
-            cards.append(card)
+            compared.append(card)
         elif releasable(card.aggregate, then, summary.k):
-            cards.append(dataclasses.replace(card, earlier=then))
+            compared.append(dataclasses.replace(card, earlier=then))
         else:
             held_back.append(card.number)
-            cards.append(card)
-    summary.cards = cards
+            compared.append(card)
+    summary.cards = compared
     moved = sorted(
         (
             (card.number, card.earlier.median, card.aggregate.median)
-            for card in cards
+            for card in compared
             if card.earlier is not None
             and card.earlier.median is not None
             and card.aggregate.median is not None
@@ -115,7 +118,7 @@ def compare(summary: TeamSummary, table: Table, deck: Deck) -> TeamSummary:
     summary.comparison = Comparison(
         previous_public_id=previous.public_id,
         previous_date=previous.created_at,
-        compared=sum(1 for card in cards if card.earlier is not None),
+        compared=sum(1 for card in compared if card.earlier is not None),
         held_back=tuple(held_back),
         moved=tuple(moved[:MOST_MOVED]),
     )

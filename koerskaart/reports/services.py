@@ -38,14 +38,23 @@ def shared_table(token: str) -> Table | None:
 
 def summary_of(table: Table, language: str) -> TeamSummary | None:
     """What the team said (frozen results only), beside its previous table where rule 6 allows."""
-    deck = decks.get(table.deck_slug)
-    if deck is None:
+    playlist = decks.playlist(table.deck_slug, table.card_ids)
+    if playlist is None:
         return None
     state = service.current_state(table)
     groups = {row.card_index: row.groups for row in table.rounds if row.groups}
-    summary = build_summary(state, deck, language, scale_labels(), table.created_at, table.ended_at, groups)
+    summary = build_summary(
+        state,
+        playlist,
+        language,
+        scale_labels(),
+        table.created_at,
+        table.ended_at,
+        groups,
+        mixed=table.mixed_wording,
+    )
     summary.team_label = table.team_label
-    return compare(summary, table, deck)
+    return compare(summary, table, playlist.cards)
 
 
 def set_team_label(table: Table, label: str | None) -> str | None:

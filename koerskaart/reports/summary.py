@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from ..content import Deck
 from ..engine import CardKind, RoundStatus, TableState, TableStatus
 from ..engine.state import CLOSED
+from ..live import decks
+from ..live.decks import Playlist
 from .aggregate import CardAggregate, Measure, aggregate_card, ranked
 
 
@@ -116,14 +117,16 @@ class TeamSummary:
 
 def build_summary(
     state: TableState,
-    deck: Deck,
+    playlist: Playlist,
     lang: str,
     scale_labels: dict[str, list[str]],
     created_at: datetime,
     ended_at: datetime | None,
     groups: dict[int, dict[str, dict[str, object]]] | None = None,
+    mixed: bool = False,
 ) -> TeamSummary:
     """Everything a summary shows, derived from the engine's state (frozen results only)."""
+    deck = playlist.deck
     summary = TeamSummary(
         deck_title=deck.title.get(lang),
         status=state.status,
@@ -133,7 +136,7 @@ def build_summary(
         k=state.settings.k,
         texts_kept=state.keep_open_text,
     )
-    for index, (card, rule) in enumerate(zip(deck.cards, state.cards, strict=True)):
+    for index, (card, rule) in enumerate(zip(playlist.cards, state.cards, strict=True)):
         round_ = state.rounds.get(index)
         status = round_.status if round_ else None
         if status is RoundStatus.OPEN:
@@ -148,7 +151,7 @@ def build_summary(
         summary.cards.append(
             CardSummary(
                 number=index + 1,
-                prompt=card.prompt.get(lang),
+                prompt=decks.wording(card, mixed).prompt.get(lang),
                 phase=deck.phase_title(card.phase, lang),
                 kind=rule.kind,
                 sensitive=rule.sensitive,

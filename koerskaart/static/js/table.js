@@ -22,7 +22,7 @@ import {
 import { announcePhoneChanges, closedNow } from "./views/announcements.js";
 import { buildAnswerForm, setFeedback, updateAnswerForm } from "./views/answer-form.js";
 import { bindActionForm, renderActions } from "./views/actions.js";
-import { renderAnswerStatus, renderCardHead, renderDiscussion } from "./views/card.js";
+import { renderAnswerStatus, renderCardHead, renderDiscussion, renderHostNote } from "./views/card.js";
 import { connectionCallbacks, hide as hideConn, show as showConn } from "./views/connection.js";
 import { Countdown } from "./views/countdown.js";
 import { bindEndDialog, confirmDialog } from "./views/dialogs.js";
@@ -205,6 +205,7 @@ function renderCard(host) {
   const answerable = isAnswerable(card);
 
   renderCardHead(card, table, status, S);
+  renderHostNote(card, host);
   countdown.set(table.timer_ends_at, table.server_time);
   const key = `${table.card_index}:${status}`;
   if (key !== builtKey) {

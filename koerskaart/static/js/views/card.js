@@ -46,3 +46,10 @@ export function renderChoiceOptions(card, status) {
   options.hidden = !show;
   if (show) for (const option of card.options) options.append(h("li", { text: option }));
 }
+
+/** The deck's note for whoever leads the table, on the host's phone only. */
+export function renderHostNote(card, host) {
+  const note = $("host-note");
+  note.hidden = !(host && card.facilitator);
+  $("host-note-text").textContent = card.facilitator || "";
+}
