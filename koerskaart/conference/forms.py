@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
+    BooleanField,
     DateField,
     IntegerField,
     RadioField,
@@ -41,6 +42,8 @@ class EventForm(FlaskForm):
         validators=[DataRequired(), NumberRange(min=3, max=TARGET_SIZE_MAX)],
     )
     pacing = RadioField(_l("Pacing"), choices=pacing_choices(), default="free")
+    # Most event tables mix people from several teams: the cards' conference wording fits them.
+    mixed = BooleanField(_l("Tables mix people from different teams"), default=True)
     tables = TextAreaField(
         _l("Named tables (optional, one per line)"),
         validators=[Optional(), Length(max=4000)],

@@ -75,20 +75,21 @@ def _kept_key(event_id: str) -> str | None:
     return None
 
 
-def cards_for_page(slug: str, language: str) -> list[dict[str, Any]]:
-    deck = decks.get(slug)
-    assert deck is not None
+def cards_for_page(conference: Conference, language: str) -> list[dict[str, Any]]:
+    playlist = decks.playlist(conference.deck_slug, conference.card_ids)
+    if playlist is None:
+        abort(404)  # the event's deck (or a card of it) is no longer installed
     return [
         {
             "index": index,
             "id": card.id,
             "type": card.type.value,
-            "prompt": card.prompt.get(language),
+            "prompt": decks.wording(card, conference.mixed_wording).prompt.get(language),
             "options": [option.get(language) for option in card.options or []],
             "sensitive": card.sensitive,
             "answerable": card.type.value != "action",
         }
-        for index, card in enumerate(deck.cards)
+        for index, card in enumerate(playlist.cards)
     ]
 
 
@@ -113,27 +114,40 @@ def new_event() -> BaseResponse | str | tuple[str, int]:
     form.deck.choices = _deck_choices()
     if request.method == "GET":
         form.held_on.data = date.today()
+    route_error = None
     if form.validate_on_submit():
-        conference, key = services.create(
-            current_user._get_current_object(),
-            form.name.data or "",
-            form.held_on.data or date.today(),
-            form.deck.data or "",
-            form.target_size.data or 6,
-            Pacing(form.pacing.data),
-            (form.tables.data or "").splitlines(),
-        )
-        _remember_key(conference.public_id, key)
-        return redirect(url_for("conference.prepare", event_id=conference.public_id))
+        choice = decks.chosen_route(request.form, form.deck.data)
+        if choice is None:
+            route_error = _("Choose one of the routes of this deck.")
+        else:
+            conference, key = services.create(
+                current_user._get_current_object(),
+                form.name.data or "",
+                form.held_on.data or date.today(),
+                choice.slug,
+                form.target_size.data or 6,
+                Pacing(form.pacing.data),
+                (form.tables.data or "").splitlines(),
+                route=choice.route,
+                chosen_phases=choice.phases,
+                mixed_wording=bool(form.mixed.data),
+            )
+            _remember_key(conference.public_id, key)
+            return redirect(url_for("conference.prepare", event_id=conference.public_id))
     status = 400 if request.method == "POST" else 200
-    return render_template("conference/new.html", form=form), status
+    routes = {slug: decks.route_choices(deck, lang()) for slug, deck in decks.installed().items()}
+    chosen = {key[len("route-") :]: value for key, value in request.form.items() if key.startswith("route-")}
+    page = render_template(
+        "conference/new.html", form=form, routes=routes, chosen_routes=chosen, route_error=route_error
+    )
+    return page, status
 
 
 @bp.route("/events/<event_id>/prepare", methods=["GET", "POST"])
 @login_required
 def prepare(event_id: str) -> BaseResponse | str:
     conference = _running(event_id)
-    cards = cards_for_page(conference.deck_slug, lang())
+    cards = cards_for_page(conference, lang())
     form = HarvestForm()
     form.cards.choices = [
         SelectChoice(c["index"], f"{c['index'] + 1}. {c['prompt']}") for c in cards if c["answerable"]
@@ -158,7 +172,7 @@ def dashboard(event_id: str) -> str:
     return render_template(
         "conference/dashboard.html",
         conference=conference,
-        cards=cards_for_page(conference.deck_slug, lang()),
+        cards=cards_for_page(conference, lang()),
         strings=dashboard_strings(),
         scale_labels=scale_labels(),
         screen_url=screen_url,
@@ -183,7 +197,7 @@ def screen(event_id: str) -> str:
     return render_template(
         "conference/screen.html",
         conference=conference,
-        cards=cards_for_page(conference.deck_slug, lang()),
+        cards=cards_for_page(conference, lang()),
         strings=screen_strings(),
         scale_labels=scale_labels(),
     )

@@ -109,11 +109,19 @@ def create(
     target_size: int = TARGET_SIZE_DEFAULT,
     pacing: Pacing = Pacing.FREE,
     table_names: list[str] | None = None,
+    route: str = "",
+    chosen_phases: tuple[str, ...] = (),
+    mixed_wording: bool = False,
 ) -> tuple[Conference, str]:
-    """A new event with its named tables; returns it and the big screen's key (shown once)."""
+    """A new event with its named tables; returns it and the big screen's key (shown once).
+
+    Every table of the event plays the cards of ``route`` (the whole deck by default), in the
+    cards' conference wording when ``mixed_wording``; ValueError for an unknown deck or route.
+    """
     deck = decks.get(deck_slug)
     if deck is None:
         raise ValueError("unknown deck")
+    cards = deck.route_cards(route, chosen_phases)
     screen_key = new_token()
     conference = Conference(
         public_id=secrets.token_urlsafe(12),
@@ -123,6 +131,9 @@ def create(
         held_on=held_on,
         deck_slug=deck.slug,
         deck_version=deck.version,
+        route=service.route_label(route),
+        card_ids=[card.id for card in cards],
+        mixed_wording=mixed_wording,
         target_size=max(3, min(TARGET_SIZE_MAX, target_size)),
         pacing=pacing.value,
         harvest_cards=[],

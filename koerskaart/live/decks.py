@@ -8,7 +8,7 @@ deck version cannot shift what a stored round was about.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from itertools import combinations
 
@@ -182,6 +182,17 @@ def route_choices(deck: Deck, language: str) -> list[tuple[str, str]]:
             label = f"{title}: {names}{DASH}{duration_text(len(cards), deck.total_minutes(cards))}"
             found.append((RouteChoice(deck.slug, route.id, chosen).value, label))
     return found
+
+
+def chosen_route(form: Mapping[str, str], slug: str | None) -> RouteChoice | None:
+    """The route chosen for deck ``slug`` in a posted form (a select named ``route-<slug>`` beside
+    each deck; absent means the whole deck); None if it is not one of that deck's routes."""
+    if not slug:
+        return None
+    choice = parse_route_choice(form.get(f"route-{slug}") or RouteChoice(slug, "").value)
+    if choice is None or choice.slug != slug or resolve(choice) is None:
+        return None
+    return choice
 
 
 def resolve(choice: RouteChoice) -> list[Card] | None:

@@ -140,17 +140,6 @@ def _session_limit_key() -> str:
     return "session:" + str(session[LIMIT_ID])
 
 
-def _chosen_route(slug: str | None) -> decks.RouteChoice | None:
-    """The route the host chose for ``slug`` (the select beside each deck); None if it is not one of them."""
-    if not slug:
-        return None
-    value = request.form.get(f"route-{slug}") or decks.RouteChoice(slug, "").value
-    choice = decks.parse_route_choice(value)
-    if choice is None or choice.slug != slug or decks.resolve(choice) is None:
-        return None
-    return choice
-
-
 def _home(start_form: StartTableForm, route_error: str | None = None) -> str:
     language = lang()
     return render_template(
@@ -177,7 +166,7 @@ def start_table() -> BaseResponse | tuple[str, int]:
     form = _start_form()
     if not form.validate_on_submit():
         return _home(form), 400
-    choice = _chosen_route(form.deck.data)
+    choice = decks.chosen_route(request.form, form.deck.data)
     if choice is None:
         return _home(form, _("Choose one of the routes of this deck.")), 400
     owner = current_user._get_current_object() if current_user.is_authenticated else None
