@@ -118,8 +118,16 @@ class Card(Strict):
         if self.max_length is not None and self.type is not CardType.OPEN:
             raise ValueError("max_length: only open cards have a max_length")
         if self.conference and self.conference.follow_up is not None and not self.follow_up:
-            raise ValueError("conference.follow_up: the card itself has no follow-up questions")
+            raise ValueError(
+                "conference.follow_up: the card has no follow_up of its own, "
+                "so there is nothing to replace (remove conference.follow_up or give the card follow_up)"
+            )
         return self
+
+
+def _twice(ids: list[str]) -> list[str]:
+    """The ids that occur more than once, each once, in order of first appearance."""
+    return [i for n, i in enumerate(ids) if ids.count(i) > 1 and ids.index(i) == n]
 
 
 class ChoosePhases(Strict):
@@ -144,10 +152,21 @@ class Route(Strict):
 
     @model_validator(mode="after")
     def _has_cards(self) -> Route:
+        problems = []
         if not self.cards and self.choose is None:
-            raise ValueError("cards: a route names cards, or phases to choose from")
-        if self.choose is not None and self.choose.count >= len(self.choose.phases):
-            raise ValueError("choose.count: must be fewer than the phases to choose from")
+            problems.append("cards: the route is empty, list card ids in cards or phases to pick in choose")
+        for card_id in _twice(self.cards):
+            problems.append(f"cards: card {card_id!r} is listed twice")
+        if self.choose is not None:
+            for phase_id in _twice(self.choose.phases):
+                problems.append(f"choose.phases: phase {phase_id!r} is listed twice")
+            if self.choose.count >= len(self.choose.phases):
+                problems.append(
+                    f"choose.count: {self.choose.count} of {len(self.choose.phases)} phases leaves the host "
+                    "nothing to choose, make count smaller or list more phases"
+                )
+        if problems:
+            raise ValueError("; ".join(problems))
         return self
 
 
@@ -192,7 +211,7 @@ class Deck(Strict):
         ids = [card.id for card in self.cards]
         dupes = sorted({i for i in ids if ids.count(i) > 1})
         if dupes:
-            problems.append(f"card ids used twice: {', '.join(dupes)}")
+            problems.append(f"card ids used twice: {', '.join(dupes)} (give each card its own id)")
         phase_ids = [phase.id for phase in self.phases]
         if len(set(phase_ids)) != len(phase_ids):
             problems.append("phase ids used twice")
@@ -206,7 +225,7 @@ class Deck(Strict):
         if "en" in self.languages:
             for path, text in self._texts():
                 if text.en is None:
-                    problems.append(f"{path}.en: English text missing")
+                    problems.append(f"{path}.en: English text missing (the deck lists en in languages)")
         if problems:
             raise ValueError("; ".join(problems))
         return self
@@ -216,19 +235,29 @@ class Deck(Strict):
         last = len(self.cards) - 1
         for index, card in enumerate(self.cards):
             if card.role is CardRole.OPENING and index != 0:
-                problems.append(f"cards[{index}].role: the opening card must be the deck's first card")
+                problems.append(
+                    f"cards[{index}].role: an opening card must be the deck's first card, "
+                    "move it to the top of cards (a deck has one opening card)"
+                )
             if card.role is CardRole.CLOSING and index != last:
-                problems.append(f"cards[{index}].role: the closing card must be the deck's last card")
+                problems.append(
+                    f"cards[{index}].role: a closing card must be the deck's last card, "
+                    "move it to the end of cards (a deck has one closing card)"
+                )
         return problems
 
     def _route_problems(self, card_ids: set[str], phase_ids: list[str]) -> list[str]:
         problems = []
-        route_ids = [route.id for route in self.routes]
-        if len(set(route_ids)) != len(route_ids):
-            problems.append("route ids used twice")
+        seen: set[str] = set()
         for index, route in enumerate(self.routes):
             if route.id == FULL_ROUTE:
-                problems.append(f"routes[{index}].id: {FULL_ROUTE!r} is the whole deck, always there")
+                problems.append(
+                    f"routes[{index}].id: {FULL_ROUTE!r} is reserved for the whole deck, "
+                    "which every deck offers already, choose another id"
+                )
+            elif route.id in seen:
+                problems.append(f"routes[{index}].id: another route is called {route.id!r} too, rename one")
+            seen.add(route.id)
             for card_id in route.cards:
                 if card_id not in card_ids:
                     problems.append(f"routes[{index}].cards: no card {card_id!r} in this deck")
@@ -294,13 +323,20 @@ class Deck(Strict):
             return list(self.cards)
         route = self.route(route_id)
         if route is None:
-            raise ValueError(f"no route {route_id!r}")
+            raise ValueError(f"deck {self.slug!r} has no route {route_id!r}")
         chosen = set(chosen_phases)
         if route.choose is None:
             if chosen:
-                raise ValueError("this route has no phases to choose")
-        elif len(chosen) != route.choose.count or not chosen <= set(route.choose.phases):
-            raise ValueError(f"choose {route.choose.count} of: {', '.join(route.choose.phases)}")
+                raise ValueError(f"route {route_id!r} has no phases to choose")
+        elif (
+            len(chosen) != len(chosen_phases)
+            or len(chosen) != route.choose.count
+            or not chosen <= set(route.choose.phases)
+        ):
+            raise ValueError(
+                f"route {route_id!r}: choose exactly {route.choose.count} different phases "
+                f"of {', '.join(route.choose.phases)} (got {', '.join(chosen_phases) or 'none'})"
+            )
         listed = set(route.cards)
         return [
             card
