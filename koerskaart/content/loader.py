@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import yaml
 from pydantic import ValidationError
-from pydantic_core import ErrorDetails
 
 from .schema import SLUG_RE, Deck, clean_message
 
@@ -75,7 +75,7 @@ def _plural(count: int, word: str) -> str:
     return f"{count} {word}" if count == 1 else f"{count} {word.replace('entry', 'entrie')}s"
 
 
-def _author_message(item: ErrorDetails) -> str:
+def _author_message(item: Mapping[str, Any]) -> str:
     """Pydantic's message in a deck author's words: what is wrong and what to write instead.
 
     Never ``"; "`` inside a message: deck-level checks use it to join their findings.
@@ -135,8 +135,11 @@ def _problems_from(error: ValidationError, name: str) -> list[Problem]:
     return problems
 
 
-def load_deck_file(path: Path) -> tuple[Deck | None, list[Problem]]:
-    """Parse and validate one deck file; never raises for bad content."""
+def load_deck_file(path: Path, *, match_name: bool = True) -> tuple[Deck | None, list[Problem]]:
+    """Parse and validate one deck file; never raises for bad content.
+
+    ``match_name=False`` accepts any file name, for a saved earlier version (``tegenspraak-v1.yaml``).
+    """
     name = path.name
     try:
         size = path.stat().st_size
@@ -159,7 +162,7 @@ def load_deck_file(path: Path) -> tuple[Deck | None, list[Problem]]:
         deck = Deck.model_validate(raw)
     except ValidationError as exc:
         return None, _problems_from(exc, name)
-    if deck.slug != path.stem:
+    if match_name and deck.slug != path.stem:
         return None, [Problem(name, "slug", f"slug {deck.slug!r} must match the file name {path.stem!r}")]
     return deck, []
 
@@ -188,6 +191,18 @@ def load_decks(paths: Iterable[Path]) -> tuple[dict[str, Deck], list[Problem]]:
             problems.append(Problem(path.name, "slug", f"slug {deck.slug!r} is used by another deck"))
             continue
         decks[deck.slug] = deck
+    return decks, problems
+
+
+def load_versions(paths: Iterable[Path]) -> tuple[list[Deck], list[Problem]]:
+    """Load saved earlier versions of decks: any file name, several versions of one slug."""
+    decks: list[Deck] = []
+    problems: list[Problem] = []
+    for path in deck_files(paths):
+        deck, found = load_deck_file(path, match_name=False)
+        problems.extend(found)
+        if deck is not None:
+            decks.append(deck)
     return decks, problems
 
 
