@@ -66,13 +66,23 @@ def _texts(deck: Deck) -> list[tuple[str | None, str, Text]]:
         (None, "title", deck.title),
         (None, "description", deck.description),
     ]
+    if deck.facilitator:
+        found.append((None, "facilitator", deck.facilitator))
+    if deck.colophon:
+        found.append((None, "colophon owner", deck.colophon.owner))
+        if deck.colophon.note:
+            found.append((None, "colophon note", deck.colophon.note))
     for phase in deck.phases:
         found.append((None, f"phase {phase.id} title", phase.title))
         if phase.description:
             found.append((None, f"phase {phase.id} description", phase.description))
+    for route in deck.routes:
+        found.append((None, f"route {route.id} title", route.title))
+        if route.description:
+            found.append((None, f"route {route.id} description", route.description))
     for card in deck.cards:
         found.append((card.id, "prompt", card.prompt))
-        for name in ("body", "source"):
+        for name in ("body", "source", "facilitator"):
             value = getattr(card, name)
             if value is not None:
                 found.append((card.id, name, value))
@@ -80,6 +90,12 @@ def _texts(deck: Deck) -> list[tuple[str | None, str, Text]]:
             found.append((card.id, f"options[{j}]", option))
         for j, question in enumerate(card.follow_up):
             found.append((card.id, f"follow_up[{j}]", question))
+        if card.conference:
+            found.append((card.id, "conference prompt", card.conference.prompt))
+            if card.conference.body:
+                found.append((card.id, "conference body", card.conference.body))
+            for j, question in enumerate(card.conference.follow_up or []):
+                found.append((card.id, f"conference follow_up[{j}]", question))
     return found
 
 

@@ -151,6 +151,32 @@ def test_missing_translations_in_a_dutch_only_deck() -> None:
     ]
 
 
+def test_missing_translations_in_the_new_fields_of_a_dutch_only_deck() -> None:
+    card = _card("a", follow_up=[{"nl": "Waarom?"}], facilitator={"nl": "Let op."})
+    card["conference"] = {
+        "prompt": {"nl": "Bij jullie"},
+        "body": {"nl": "Uitleg"},
+        "follow_up": [{"nl": "En?"}],
+    }
+    raw = _raw(card, languages=("nl",))
+    raw["facilitator"] = {"nl": "Gids"}
+    raw["colophon"] = {**FRAMING["colophon"], "owner": {"nl": "Academie"}, "note": {"nl": "Onze lezing."}}
+    raw["routes"] = [{"id": "kort", "title": {"nl": "Kort"}, "description": {"nl": "Snel"}, "cards": ["a"]}]
+    findings = [f for f in lint(Deck.model_validate(raw)) if f.code == MISSING_TRANSLATION]
+    assert [str(f) for f in findings] == [
+        "lintdeck: facilitator: no en text",
+        "lintdeck: colophon owner: no en text",
+        "lintdeck: colophon note: no en text",
+        "lintdeck: route kort title: no en text",
+        "lintdeck: route kort description: no en text",
+        "lintdeck a: facilitator: no en text",
+        "lintdeck a: follow_up[0]: no en text",
+        "lintdeck a: conference prompt: no en text",
+        "lintdeck a: conference body: no en text",
+        "lintdeck a: conference follow_up[0]: no en text",
+    ]
+
+
 def test_duplicate_card_ids_within_a_deck_built_without_validation() -> None:
     # The schema rejects duplicates; a deck built without validation still gets caught by lint.
     valid = _deck(_card("a"), _card("b"))
