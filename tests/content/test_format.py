@@ -16,7 +16,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from koerskaart.content import load_deck_file
-from koerskaart.content.lint import route_minutes
+from koerskaart.content.lint import lint, route_minutes
+from koerskaart.content.loader import BUNDLED_DIR
 from koerskaart.content.schema import DEFAULT_MINUTES, FULL_ROUTE, CardRole, CardType, Deck
 
 SOURCE = {"nl": "Eigen voorbeeld.", "en": "Own example."}
@@ -329,6 +330,69 @@ def test_the_guide_may_be_12000_characters() -> None:
     raw = _raw()
     raw["facilitator"]["nl"] = "x" * 12000
     assert Deck.model_validate(raw).facilitator is not None
+
+
+# Older fields get the same author-facing wording: what is wrong and what to write.
+GENERAL: dict[str, tuple[Any, str]] = {
+    "text without languages": (
+        lambda d: d.update(title="Formaat"),
+        'title: write the text per language, for example {nl: "...", en: "..."}',
+    ),
+    "slug with capitals": (
+        lambda d: d["cards"][1].update(id="A1"),
+        "cards[1].id: use only lowercase letters, digits and single hyphens, for example sv-01",
+    ),
+    "schema version": (lambda d: d.update(schema_version=2), "schema_version: must be 1"),
+    "languages as one word": (
+        lambda d: d.update(languages="nl"),
+        "languages: must be a list (one `- ` line per entry, or [a, b])",
+    ),
+    "sensitive in words": (
+        lambda d: d["cards"][1].update(sensitive="misschien"),
+        "cards[1].sensitive: must be true or false",
+    ),
+    "unknown card type": (
+        lambda d: d["cards"][1].update(type="poll"),
+        "cards[1].type: must be 'statement', 'frequency', 'choice', 'open' or 'action', not 'poll'",
+    ),
+    "too many follow-up questions": (
+        lambda d: d["cards"][1].update(follow_up=[TEXT] * 7),
+        "cards[1].follow_up: at most 6 entries, this has 7",
+    ),
+    "colophon as a list": (
+        lambda d: d.update(colophon=["Academie"]),
+        "colophon: must be a mapping of fields (name: value)",
+    ),
+    "contact as a number": (
+        lambda d: d["colophon"].update(contact=12),
+        "colophon.contact: must be text (put it in quotes)",
+    ),
+    "a typo in a field name": (
+        lambda d: d["routes"][0].update(kaarten=["a1"]),
+        "routes[0].kaarten: unknown field (check its spelling in decks/README.md)",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", GENERAL)
+def test_general_mistakes_read_as_an_author_would_fix_them(tmp_path: Path, case: str) -> None:
+    change, expected = GENERAL[case]
+    raw = _raw()
+    change(raw)
+    assert _problems(tmp_path, raw) == [f"formaat.yaml: {expected}"]
+
+
+def test_the_complete_example_in_the_readme_is_valid_and_lint_clean(tmp_path: Path) -> None:
+    readme = (BUNDLED_DIR / "README.md").read_text(encoding="utf-8")
+    start = readme.index("```yaml\n# yaml-language-server") + len("```yaml\n")
+    path = tmp_path / "mijn-deck.yaml"
+    path.write_text(readme[start : readme.index("```\n", start)], encoding="utf-8")
+    deck, problems = load_deck_file(path)
+    assert problems == [] and deck is not None
+    assert lint(deck) == []
+    assert deck.total_minutes() == 36  # the README says so
+    kort = deck.route("kort")
+    assert kort is not None and route_minutes(deck, kort) == (25, 25)
 
 
 # --- routes --------------------------------------------------------------------------------------
