@@ -101,10 +101,19 @@ class Card(Strict):
     source: Text | None = None
     sensitive: bool = False
     max_length: Annotated[int, Field(ge=20, le=500)] | None = None
-    role: CardRole | None = None
-    minutes: Minutes | None = None  # overrides the deck's minutes for this card's type
-    facilitator: Text | None = None  # a note for whoever leads the table; players never see it
-    conference: Variant | None = None  # wording for tables of people from different teams
+    role: CardRole | None = Field(
+        default=None,
+        description="opening: the deck's first card; closing: its last. Both are on every route.",
+    )
+    minutes: Minutes | None = Field(
+        default=None, description="Minutes at the table for this card, over the deck's minutes for its type."
+    )
+    facilitator: Text | None = Field(
+        default=None, description="A note for whoever leads the table; players never see it."
+    )
+    conference: Variant | None = Field(
+        default=None, description="Wording for a mixed conference table, where 'our team' does not fit."
+    )
 
     @model_validator(mode="after")
     def _options_fit_type(self) -> Card:
@@ -146,9 +155,13 @@ class Route(Strict):
     id: Annotated[str, Field(pattern=SLUG_RE, max_length=40)]
     title: Text
     description: Text | None = None
-    cards: list[str] = []
-    choose: ChoosePhases | None = None
-    mixed: bool = False  # meant for conference tables of people from different teams
+    cards: list[str] = Field(default=[], description="Card ids, played in the deck's order.")
+    choose: ChoosePhases | None = Field(
+        default=None, description="Phases the host picks from; all cards of the picked phases are played."
+    )
+    mixed: bool = Field(
+        default=False, description="Meant for conference tables of people from different teams."
+    )
 
     @model_validator(mode="after")
     def _has_cards(self) -> Route:
@@ -174,12 +187,16 @@ class Colophon(Strict):
     """Who stands behind a deck: printed on its cover and shown beside it."""
 
     owner: Text
-    date: date
+    date: Annotated[date, Field(description="Year-month-day, for example 2026-12-01.")]
     authors: Annotated[list[str], Field(min_length=1)]
     reviewers: list[str] = []
     sources: Annotated[list[Annotated[str, Field(min_length=1, max_length=400)]], Field(min_length=1)]
-    contact: Annotated[str, Field(min_length=1, max_length=200)]
-    note: Text | None = None  # e.g. which descriptions are the authors' own reading of a source
+    contact: Annotated[str, Field(min_length=1, max_length=200)] = Field(
+        description="An e-mail address or web page for questions about the deck."
+    )
+    note: Text | None = Field(
+        default=None, description="For example: which descriptions are the authors' own reading of a source."
+    )
 
 
 class Deck(Strict):
@@ -191,10 +208,21 @@ class Deck(Strict):
     description: Text
     phases: list[Phase] = []
     cards: Annotated[list[Card], Field(min_length=1, max_length=200)]
-    facilitator: LongText | None = None  # the facilitator guide (spelleiderskaart), a little Markdown
+    facilitator: LongText | None = Field(
+        default=None,
+        description="The facilitator guide (spelleiderskaart). A little Markdown: ### subheadings, "
+        "paragraphs, - lists, **bold**, *emphasis*, [links](https://...).",
+    )
     colophon: Colophon | None = None
-    minutes: dict[CardType, Minutes] = {}  # per card type, over DEFAULT_MINUTES
-    routes: Annotated[list[Route], Field(max_length=20)] = []
+    minutes: dict[CardType, Minutes] = Field(
+        default={},
+        description="Minutes per card type, over the defaults: "
+        "statement 5, frequency 5, choice 5, open 6, action 9.",
+    )
+    routes: Annotated[list[Route], Field(max_length=20)] = Field(
+        default=[],
+        description="Named shorter ways through the deck. 'volledig' (the whole deck) is always there.",
+    )
 
     @field_validator("languages")
     @classmethod
