@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import click
 from flask import Flask
 from flask.cli import AppGroup
 
-from .content import load_decks
-from .content.lint import lint
-from .content.loader import BUNDLED_DIR, json_schema
+from .content import Deck, load_decks
+from .content.lint import Finding, lint, lint_versions
+from .content.loader import BUNDLED_DIR, json_schema, load_versions
 from .live import decks as installed_decks
 
 decks_cli = AppGroup("decks", help="Validate, list and describe decks.")
@@ -20,18 +21,29 @@ decks_cli = AppGroup("decks", help="Validate, list and describe decks.")
 @decks_cli.command("validate")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--strict", is_flag=True, help="Also fail on lint warnings, not only on schema problems.")
-def validate(paths: tuple[Path, ...], strict: bool) -> None:
+@click.option(
+    "--compare",
+    multiple=True,
+    metavar="OLD_FILE_OR_DIR",
+    type=click.Path(path_type=Path),
+    help="Earlier versions of the decks (same slug, any file name): warn when a card id changed "
+    "its type or number of options. May be given more than once.",
+)
+def validate(paths: tuple[Path, ...], strict: bool, compare: tuple[Path, ...]) -> None:
     """Check deck files (default: the bundled decks): schema problems, then lint warnings."""
     targets = list(paths) or [BUNDLED_DIR]
-    missing = [path for path in targets if not path.exists()]
+    missing = [path for path in [*targets, *compare] if not path.exists()]
     for path in missing:
         click.echo(f"{path}: no such file or folder", err=True)
     decks, problems = load_decks([path for path in targets if path.exists()])
+    earlier, old_problems = load_versions([path for path in compare if path.exists()])
+    problems += [replace(problem, file=f"earlier version {problem.file}") for problem in old_problems]
     for problem in problems:
         click.echo(str(problem), err=True)
     for slug, deck in decks.items():
         click.echo(f"ok  {slug}: {len(deck.cards)} cards")
     findings = [finding for deck in decks.values() for finding in lint(deck)]
+    findings += _compare_versions(decks, earlier) if compare else []
     for finding in findings:
         click.echo(f"warning  {finding}", err=True)
     if findings:
@@ -41,6 +53,22 @@ def validate(paths: tuple[Path, ...], strict: bool) -> None:
         sys.exit(1)
     if strict and findings:
         sys.exit(1)
+
+
+def _compare_versions(decks: dict[str, Deck], earlier: list[Deck]) -> list[Finding]:
+    """Card-id findings of each deck against its earlier versions (not among the earlier ones)."""
+    findings: list[Finding] = []
+    for slug, deck in decks.items():
+        versions = [old for old in earlier if old.slug == slug]
+        if not versions:
+            click.echo(f"no earlier version of {slug} to compare with")
+            continue
+        click.echo(f"compared {slug} v{deck.version} with v{', v'.join(str(v.version) for v in versions)}")
+        before = lint_versions(versions)
+        findings += [finding for finding in lint_versions([*versions, deck]) if finding not in before]
+    for slug in sorted({old.slug for old in earlier} - set(decks)):
+        click.echo(f"earlier version of {slug}: no such deck among the decks checked")
+    return findings
 
 
 @decks_cli.command("list")

@@ -66,13 +66,23 @@ def _texts(deck: Deck) -> list[tuple[str | None, str, Text]]:
         (None, "title", deck.title),
         (None, "description", deck.description),
     ]
+    if deck.facilitator:
+        found.append((None, "facilitator", deck.facilitator))
+    if deck.colophon:
+        found.append((None, "colophon owner", deck.colophon.owner))
+        if deck.colophon.note:
+            found.append((None, "colophon note", deck.colophon.note))
     for phase in deck.phases:
         found.append((None, f"phase {phase.id} title", phase.title))
         if phase.description:
             found.append((None, f"phase {phase.id} description", phase.description))
+    for route in deck.routes:
+        found.append((None, f"route {route.id} title", route.title))
+        if route.description:
+            found.append((None, f"route {route.id} description", route.description))
     for card in deck.cards:
         found.append((card.id, "prompt", card.prompt))
-        for name in ("body", "source"):
+        for name in ("body", "source", "facilitator"):
             value = getattr(card, name)
             if value is not None:
                 found.append((card.id, name, value))
@@ -80,6 +90,12 @@ def _texts(deck: Deck) -> list[tuple[str | None, str, Text]]:
             found.append((card.id, f"options[{j}]", option))
         for j, question in enumerate(card.follow_up):
             found.append((card.id, f"follow_up[{j}]", question))
+        if card.conference:
+            found.append((card.id, "conference prompt", card.conference.prompt))
+            if card.conference.body:
+                found.append((card.id, "conference body", card.conference.body))
+            for j, question in enumerate(card.conference.follow_up or []):
+                found.append((card.id, f"conference follow_up[{j}]", question))
     return found
 
 
@@ -165,28 +181,43 @@ def _framing(deck: Deck) -> list[Finding]:
     return findings
 
 
-def lint_versions(decks: Iterable[Deck]) -> list[Finding]:
-    """Across several versions of one deck: a card id must keep meaning the same card.
+def _answer_shape(card: Card) -> str:
+    """What a card's stored answers mean: its type, and for a choice card how many options.
 
-    Results are compared by card id across versions, so an id reused for a different
-    question (another Dutch prompt or card type) would mix answers to two questions.
+    The two scales are fixed per type, so type and option count decide whether answers of
+    two versions can be compared. The wording may change (a reworded prompt keeps its id).
+    """
+    if card.type is CardType.CHOICE:
+        return f"a choice card with {len(card.options or [])} options"
+    article = "an" if card.type.value[0] in "aeiou" else "a"  # an open card, an action card
+    return f"{article} {card.type.value} card"
+
+
+def lint_versions(decks: Iterable[Deck]) -> list[Finding]:
+    """Across several versions of one deck: a card id must keep the same kind of answers.
+
+    Results are compared by card id across versions, so an id whose card changed type or
+    number of options would mix answers on two scales. Each card is compared with the latest
+    earlier version that has it; versions with the same number keep the order given.
     """
     findings: list[Finding] = []
-    first_seen: dict[tuple[str, str], tuple[int, Card]] = {}
+    last_seen: dict[tuple[str, str], tuple[int, Card]] = {}
     for deck in sorted(decks, key=lambda d: (d.slug, d.version)):
         for card in deck.cards:
             key = (deck.slug, card.id)
-            earlier = first_seen.get(key)
+            earlier = last_seen.get(key)
+            last_seen[key] = (deck.version, card)
             if earlier is None:
-                first_seen[key] = (deck.version, card)
-            elif earlier[1].prompt.nl != card.prompt.nl or earlier[1].type is not card.type:
+                continue
+            before, now = _answer_shape(earlier[1]), _answer_shape(card)
+            if before != now:
                 findings.append(
                     Finding(
                         deck.slug,
                         card.id,
                         DUPLICATE_CARD_ID,
-                        f"card id reused in version {deck.version} for another card "
-                        f"than in version {earlier[0]}",
+                        f"card id reused: {before} in version {earlier[0]}, {now} in version "
+                        f"{deck.version}. Give the changed card a new id and retire this one",
                     )
                 )
     return findings

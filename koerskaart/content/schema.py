@@ -101,10 +101,19 @@ class Card(Strict):
     source: Text | None = None
     sensitive: bool = False
     max_length: Annotated[int, Field(ge=20, le=500)] | None = None
-    role: CardRole | None = None
-    minutes: Minutes | None = None  # overrides the deck's minutes for this card's type
-    facilitator: Text | None = None  # a note for whoever leads the table; players never see it
-    conference: Variant | None = None  # wording for tables of people from different teams
+    role: CardRole | None = Field(
+        default=None,
+        description="opening: the deck's first card; closing: its last. Both are on every route.",
+    )
+    minutes: Minutes | None = Field(
+        default=None, description="Minutes at the table for this card, over the deck's minutes for its type."
+    )
+    facilitator: Text | None = Field(
+        default=None, description="A note for whoever leads the table; players never see it."
+    )
+    conference: Variant | None = Field(
+        default=None, description="Wording for a mixed conference table, where 'our team' does not fit."
+    )
 
     @model_validator(mode="after")
     def _options_fit_type(self) -> Card:
@@ -118,8 +127,16 @@ class Card(Strict):
         if self.max_length is not None and self.type is not CardType.OPEN:
             raise ValueError("max_length: only open cards have a max_length")
         if self.conference and self.conference.follow_up is not None and not self.follow_up:
-            raise ValueError("conference.follow_up: the card itself has no follow-up questions")
+            raise ValueError(
+                "conference.follow_up: the card has no follow_up of its own, "
+                "so there is nothing to replace (remove conference.follow_up or give the card follow_up)"
+            )
         return self
+
+
+def _twice(ids: list[str]) -> list[str]:
+    """The ids that occur more than once, each once, in order of first appearance."""
+    return [i for n, i in enumerate(ids) if ids.count(i) > 1 and ids.index(i) == n]
 
 
 class ChoosePhases(Strict):
@@ -138,16 +155,31 @@ class Route(Strict):
     id: Annotated[str, Field(pattern=SLUG_RE, max_length=40)]
     title: Text
     description: Text | None = None
-    cards: list[str] = []
-    choose: ChoosePhases | None = None
-    mixed: bool = False  # meant for conference tables of people from different teams
+    cards: list[str] = Field(default=[], description="Card ids, played in the deck's order.")
+    choose: ChoosePhases | None = Field(
+        default=None, description="Phases the host picks from; all cards of the picked phases are played."
+    )
+    mixed: bool = Field(
+        default=False, description="Meant for conference tables of people from different teams."
+    )
 
     @model_validator(mode="after")
     def _has_cards(self) -> Route:
+        problems = []
         if not self.cards and self.choose is None:
-            raise ValueError("cards: a route names cards, or phases to choose from")
-        if self.choose is not None and self.choose.count >= len(self.choose.phases):
-            raise ValueError("choose.count: must be fewer than the phases to choose from")
+            problems.append("cards: the route is empty, list card ids in cards or phases to pick in choose")
+        for card_id in _twice(self.cards):
+            problems.append(f"cards: card {card_id!r} is listed twice")
+        if self.choose is not None:
+            for phase_id in _twice(self.choose.phases):
+                problems.append(f"choose.phases: phase {phase_id!r} is listed twice")
+            if self.choose.count >= len(self.choose.phases):
+                problems.append(
+                    f"choose.count: {self.choose.count} of {len(self.choose.phases)} phases leaves the host "
+                    "nothing to choose, make count smaller or list more phases"
+                )
+        if problems:
+            raise ValueError("; ".join(problems))
         return self
 
 
@@ -155,12 +187,16 @@ class Colophon(Strict):
     """Who stands behind a deck: printed on its cover and shown beside it."""
 
     owner: Text
-    date: date
+    date: Annotated[date, Field(description="Year-month-day, for example 2026-12-01.")]
     authors: Annotated[list[str], Field(min_length=1)]
     reviewers: list[str] = []
     sources: Annotated[list[Annotated[str, Field(min_length=1, max_length=400)]], Field(min_length=1)]
-    contact: Annotated[str, Field(min_length=1, max_length=200)]
-    note: Text | None = None  # e.g. which descriptions are the authors' own reading of a source
+    contact: Annotated[str, Field(min_length=1, max_length=200)] = Field(
+        description="An e-mail address or web page for questions about the deck."
+    )
+    note: Text | None = Field(
+        default=None, description="For example: which descriptions are the authors' own reading of a source."
+    )
 
 
 class Deck(Strict):
@@ -172,10 +208,21 @@ class Deck(Strict):
     description: Text
     phases: list[Phase] = []
     cards: Annotated[list[Card], Field(min_length=1, max_length=200)]
-    facilitator: LongText | None = None  # the facilitator guide (spelleiderskaart), a little Markdown
+    facilitator: LongText | None = Field(
+        default=None,
+        description="The facilitator guide (spelleiderskaart). A little Markdown: ### subheadings, "
+        "paragraphs, - lists, **bold**, *emphasis*, [links](https://...).",
+    )
     colophon: Colophon | None = None
-    minutes: dict[CardType, Minutes] = {}  # per card type, over DEFAULT_MINUTES
-    routes: Annotated[list[Route], Field(max_length=20)] = []
+    minutes: dict[CardType, Minutes] = Field(
+        default={},
+        description="Minutes per card type, over the defaults: "
+        "statement 5, frequency 5, choice 5, open 6, action 9.",
+    )
+    routes: Annotated[list[Route], Field(max_length=20)] = Field(
+        default=[],
+        description="Named shorter ways through the deck. 'volledig' (the whole deck) is always there.",
+    )
 
     @field_validator("languages")
     @classmethod
@@ -192,7 +239,7 @@ class Deck(Strict):
         ids = [card.id for card in self.cards]
         dupes = sorted({i for i in ids if ids.count(i) > 1})
         if dupes:
-            problems.append(f"card ids used twice: {', '.join(dupes)}")
+            problems.append(f"card ids used twice: {', '.join(dupes)} (give each card its own id)")
         phase_ids = [phase.id for phase in self.phases]
         if len(set(phase_ids)) != len(phase_ids):
             problems.append("phase ids used twice")
@@ -206,7 +253,7 @@ class Deck(Strict):
         if "en" in self.languages:
             for path, text in self._texts():
                 if text.en is None:
-                    problems.append(f"{path}.en: English text missing")
+                    problems.append(f"{path}.en: English text missing (the deck lists en in languages)")
         if problems:
             raise ValueError("; ".join(problems))
         return self
@@ -216,19 +263,29 @@ class Deck(Strict):
         last = len(self.cards) - 1
         for index, card in enumerate(self.cards):
             if card.role is CardRole.OPENING and index != 0:
-                problems.append(f"cards[{index}].role: the opening card must be the deck's first card")
+                problems.append(
+                    f"cards[{index}].role: an opening card must be the deck's first card, "
+                    "move it to the top of cards (a deck has one opening card)"
+                )
             if card.role is CardRole.CLOSING and index != last:
-                problems.append(f"cards[{index}].role: the closing card must be the deck's last card")
+                problems.append(
+                    f"cards[{index}].role: a closing card must be the deck's last card, "
+                    "move it to the end of cards (a deck has one closing card)"
+                )
         return problems
 
     def _route_problems(self, card_ids: set[str], phase_ids: list[str]) -> list[str]:
         problems = []
-        route_ids = [route.id for route in self.routes]
-        if len(set(route_ids)) != len(route_ids):
-            problems.append("route ids used twice")
+        seen: set[str] = set()
         for index, route in enumerate(self.routes):
             if route.id == FULL_ROUTE:
-                problems.append(f"routes[{index}].id: {FULL_ROUTE!r} is the whole deck, always there")
+                problems.append(
+                    f"routes[{index}].id: {FULL_ROUTE!r} is reserved for the whole deck, "
+                    "which every deck offers already, choose another id"
+                )
+            elif route.id in seen:
+                problems.append(f"routes[{index}].id: another route is called {route.id!r} too, rename one")
+            seen.add(route.id)
             for card_id in route.cards:
                 if card_id not in card_ids:
                     problems.append(f"routes[{index}].cards: no card {card_id!r} in this deck")
@@ -294,13 +351,20 @@ class Deck(Strict):
             return list(self.cards)
         route = self.route(route_id)
         if route is None:
-            raise ValueError(f"no route {route_id!r}")
+            raise ValueError(f"deck {self.slug!r} has no route {route_id!r}")
         chosen = set(chosen_phases)
         if route.choose is None:
             if chosen:
-                raise ValueError("this route has no phases to choose")
-        elif len(chosen) != route.choose.count or not chosen <= set(route.choose.phases):
-            raise ValueError(f"choose {route.choose.count} of: {', '.join(route.choose.phases)}")
+                raise ValueError(f"route {route_id!r} has no phases to choose")
+        elif (
+            len(chosen) != len(chosen_phases)
+            or len(chosen) != route.choose.count
+            or not chosen <= set(route.choose.phases)
+        ):
+            raise ValueError(
+                f"route {route_id!r}: choose exactly {route.choose.count} different phases "
+                f"of {', '.join(route.choose.phases)} (got {', '.join(chosen_phases) or 'none'})"
+            )
         listed = set(route.cards)
         return [
             card
