@@ -223,6 +223,11 @@ class Deck(Strict):
         default=[],
         description="Named shorter ways through the deck. 'volledig' (the whole deck) is always there.",
     )
+    retired: Annotated[list[Card], Field(max_length=200)] = Field(
+        default=[],
+        description="Cards no longer played, kept as they were so that tables and events that played "
+        "them still show them in their summaries. Their ids are never used again.",
+    )
 
     @field_validator("languages")
     @classmethod
@@ -237,7 +242,8 @@ class Deck(Strict):
     def _consistent(self) -> Deck:
         problems: list[str] = []
         ids = [card.id for card in self.cards]
-        dupes = sorted({i for i in ids if ids.count(i) > 1})
+        every_id = ids + [card.id for card in self.retired]
+        dupes = sorted({i for i in every_id if every_id.count(i) > 1})
         if dupes:
             problems.append(f"card ids used twice: {', '.join(dupes)} (give each card its own id)")
         phase_ids = [phase.id for phase in self.phases]
@@ -373,8 +379,8 @@ class Deck(Strict):
         ]
 
     def cards_by_id(self, card_ids: list[str] | tuple[str, ...]) -> list[Card] | None:
-        """The cards with these ids in this order; None if one is not (or no longer) in the deck."""
-        by_id = {card.id: card for card in self.cards}
+        """The cards with these ids in this order, retired ones too; None if one is not in the deck."""
+        by_id = {card.id: card for card in [*self.cards, *self.retired]}
         found = [by_id.get(card_id) for card_id in card_ids]
         return None if any(card is None for card in found) else [c for c in found if c is not None]
 

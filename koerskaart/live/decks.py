@@ -21,6 +21,7 @@ from ..engine.cards import DEFAULT_TEXT_LENGTH
 
 EXTENSION_KEY = "koerskaart.decks"
 RULES_KEY = "koerskaart.deck_rules"
+RETIRED_RULES_KEY = "koerskaart.retired_rules"
 PLAYLISTS_KEY = "koerskaart.playlists"
 PLAYLISTS_KEPT = 1024  # routes x phase choices x decks: far fewer in practice; bounded anyway
 
@@ -96,6 +97,7 @@ def playlist(slug: str, card_ids: Sequence[str] | None = None) -> Playlist | Non
             rules_by_id = dict(
                 zip((c.id for c in deck.cards), current_app.extensions[RULES_KEY][slug], strict=True)
             )
+            rules_by_id.update(current_app.extensions[RETIRED_RULES_KEY][slug])
             found = Playlist(deck, tuple(cards), tuple(rules_by_id[card.id] for card in cards))
     if len(cache) >= PLAYLISTS_KEPT:
         cache.clear()
@@ -115,6 +117,9 @@ def install(extensions: dict[str, object], decks: dict[str, Deck]) -> None:
     """Register ``decks`` on an app (its ``extensions`` dict)."""
     extensions[EXTENSION_KEY] = decks
     extensions[RULES_KEY] = {slug: tuple(card_rule(c) for c in deck.cards) for slug, deck in decks.items()}
+    extensions[RETIRED_RULES_KEY] = {
+        slug: {card.id: card_rule(card) for card in deck.retired} for slug, deck in decks.items()
+    }
     extensions[PLAYLISTS_KEY] = {}
 
 
