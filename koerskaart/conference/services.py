@@ -133,7 +133,7 @@ def create(
         deck_version=deck.version,
         route=service.route_label(route),
         card_ids=[card.id for card in cards],
-        mixed_wording=mixed_wording,
+        mixed_wording=mixed_wording or service.mixed_route(deck, route),
         target_size=max(3, min(TARGET_SIZE_MAX, target_size)),
         pacing=pacing.value,
         harvest_cards=[],

@@ -20,7 +20,7 @@ from typing import Literal
 from flask import current_app, url_for
 from sqlalchemy import func, select
 
-from ..content import FULL_ROUTE
+from ..content import FULL_ROUTE, Deck
 from ..engine import MIN_K, ActionRefused, Code, TableState, TableStatus, apply
 from ..engine import actions as act
 from ..extensions import db
@@ -98,6 +98,7 @@ def create_table(
         deck_version=deck.version,
         route=route_label(route),
         card_ids=[card.id for card in cards],
+        mixed_wording=mixed_route(deck, route),
         k=max(MIN_K, config["KOERSKAART_K"]),
         k_text=max(MIN_K, config["KOERSKAART_K"], config["KOERSKAART_K_TEXT"]),
         capacity=config["TABLE_CAPACITY"],
@@ -112,6 +113,12 @@ def create_table(
     )
     db.session.commit()
     return table, seat_id, token, screen_key
+
+
+def mixed_route(deck: Deck, route: str) -> bool:
+    """A route for mixed tables brings the cards' conference wording with it."""
+    found = deck.route(route)
+    return found is not None and found.mixed
 
 
 def route_label(route: str) -> str | None:
