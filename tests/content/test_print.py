@@ -8,6 +8,7 @@ import math
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from flask import Flask
@@ -16,7 +17,7 @@ from pypdf import PdfReader
 from koerskaart import create_app
 from koerskaart.config import TestingConfig
 from koerskaart.content import Deck, load_bundled, load_deck_file
-from koerskaart.deckprint import CARDS_PER_SHEET, render_deck_pdf, render_deck_pdf_pages
+from koerskaart.deckprint import CARDS_PER_SHEET, deck_print_html, render_deck_pdf, render_deck_pdf_pages
 from koerskaart.live import decks
 from koerskaart.markdown import render_markdown
 from tests.helpers.proefdeck import TEST_DECK
@@ -180,6 +181,50 @@ def test_a_deck_renders_once_per_version_and_language(print_app: Flask) -> None:
     assert render_deck_pdf(FULL, "nl") is render_deck_pdf(FULL, "nl")
     changed = FULL.model_copy(update={"title": FULL.title.model_copy(update={"nl": "Andere titel"})})
     assert render_deck_pdf(changed, "nl") != render_deck_pdf(FULL, "nl")
+
+
+def _classes(box: Any) -> list[str]:
+    element = getattr(box, "element", None)
+    return element.get("class", "").split() if element is not None else []
+
+
+def overflowing_cards(html: str) -> list[str]:
+    """Cards whose text runs past their A6 area (it would be cut off), from WeasyPrint's layout."""
+    from weasyprint import HTML
+
+    found = []
+    for page in HTML(string=html).render().pages:
+        boxes = [page._page_box]
+        while boxes:
+            box = boxes.pop()
+            element = box.element
+            classes = _classes(box)
+            if "cell" not in classes or box.element_tag != "article":
+                boxes.extend(getattr(box, "children", []))
+                continue
+            # The text ends above the card's inner margin, where only the id line sits.
+            bottom = box.content_box_y() + box.height
+            inner = [child for child in box.children if "card__id" not in _classes(child)]
+            while inner:
+                child = inner.pop()
+                if child.position_y + child.margin_height() > bottom + 0.5:
+                    found.append(" ".join(classes) + ": " + "".join(element.itertext())[:60])
+                    break
+                inner.extend(getattr(child, "children", []))
+    return found
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_no_card_runs_past_its_a6(print_app: Flask, lang: str) -> None:
+    for deck in BUNDLED.values():
+        assert overflowing_cards(deck_print_html(deck, lang)) == [], deck.slug
+    # The check itself: a note far too long for the back of a card is caught.
+    card = FULL.cards[1]
+    long = card.model_copy(
+        update={"facilitator": card.prompt.model_copy(update={lang: "Een lange notitie. " * 120})}
+    )
+    crowded = FULL.model_copy(update={"cards": [FULL.cards[0], long, *FULL.cards[2:]]})
+    assert len(overflowing_cards(deck_print_html(crowded, lang))) == 1
 
 
 # ── flask decks print ─────────────────────────────────────────────────────────
