@@ -13,9 +13,10 @@ from flask.cli import AppGroup
 from .content import Deck, load_decks
 from .content.lint import Finding, lint, lint_versions
 from .content.loader import BUNDLED_DIR, json_schema, load_versions
+from .deckprint import LANGUAGES, render_deck_pdf_pages
 from .live import decks as installed_decks
 
-decks_cli = AppGroup("decks", help="Validate, list and describe decks.")
+decks_cli = AppGroup("decks", help="Validate, list, describe and print decks.")
 
 
 @decks_cli.command("validate")
@@ -91,6 +92,28 @@ def schema(output: Path | None) -> None:
         output.write_text(text, encoding="utf-8")
     else:
         click.echo(text, nl=False)
+
+
+@decks_cli.command("print")
+@click.argument("slug")
+@click.option("--lang", "language", type=click.Choice(LANGUAGES), default="nl", show_default=True)
+@click.option(
+    "--output", "-o", type=click.Path(path_type=Path, dir_okay=False), help="Default: SLUG-LANG.pdf here."
+)
+def print_deck(slug: str, language: str, output: Path | None) -> None:
+    """Write an installed deck's print version (PDF: cover, colophon, guide, routes, A6 cards)."""
+    deck = installed_decks.get(slug)
+    if deck is None:
+        known = ", ".join(sorted(installed_decks.installed())) or "none"
+        click.echo(f"No installed deck {slug!r}. Installed: {known}.", err=True)
+        sys.exit(1)
+    if language not in deck.languages:
+        click.echo(f"The deck {slug!r} has no {language} text: {', '.join(deck.languages)} only.", err=True)
+        sys.exit(1)
+    target = output or Path(f"{slug}-{language}.pdf")
+    pdf, pages = render_deck_pdf_pages(deck, language)
+    target.write_bytes(pdf)
+    click.echo(f"{target}: {pages} pages")
 
 
 def register_cli(app: Flask) -> None:

@@ -106,9 +106,17 @@ def _collecting() -> Iterator[None]:
 
 def render_pdf(html: str) -> bytes:
     """A tagged PDF (PDF/UA-1: structure tree, language, title) of a summary's print HTML."""
-    from weasyprint import HTML  # imported on use: it loads Pango, which the game never needs
+    return render_pdf_pages(html)[0]
+
+
+def render_pdf_pages(html: str) -> tuple[bytes, int]:
+    """As ``render_pdf``, with its number of pages (`flask decks print` reports it)."""
+    from weasyprint import DEFAULT_OPTIONS, HTML  # on use: it loads Pango, which the game never needs
 
     quiet_render_libraries()
     with _collecting():
-        pdf: bytes = HTML(string=html).write_pdf(pdf_variant="pdf/ua-1")
-    return pdf
+        # What HTML.write_pdf does, keeping the document to count its pages.
+        options = {**DEFAULT_OPTIONS, "pdf_variant": "pdf/ua-1"}
+        document = HTML(string=html).render(**options)
+        pdf: bytes = document.write_pdf(**options)
+    return pdf, len(document.pages)

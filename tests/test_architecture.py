@@ -16,8 +16,8 @@ ROOT = "koerskaart"
 
 # Shared modules at the top of the package, usable by every layer above them.
 BASE = {"clock", "security", "config", "extensions", "heap"}
-SHARED = BASE | {"i18n", "forms", "qr", "headers", "charts", "pdf", "sheets"}
-CORE = {"engine", "content", "models", "live", "cli"} | SHARED
+SHARED = BASE | {"i18n", "forms", "qr", "headers", "charts", "pdf", "sheets", "markdown"}
+CORE = {"engine", "content", "models", "live", "cli", "deckprint"} | SHARED
 FEATURES = {"play", "auth", "reports", "conference", "studio", "analytics"}
 
 # What each part may import from koerskaart (itself always). The composition root
@@ -37,9 +37,12 @@ ALLOWED: dict[str, set[str]] = {
     "charts": set(),
     "pdf": set(),
     "sheets": set(),
+    "markdown": set(),
     "models": {"engine", "clock", "security", "extensions"},
     "live": {"engine", "content", "models"} | SHARED,
-    "cli": {"content", "live"} | SHARED,
+    "cli": {"content", "live", "deckprint"} | SHARED,
+    # A deck on paper (the print PDF): the command line and the play feature's deck page share it.
+    "deckprint": {"content", "pdf", "markdown", "i18n"},
     # The database schema against migrations/; readiness for a load balancer. The composition
     # root and __main__ use them; no feature needs them.
     "schema": {"extensions"},

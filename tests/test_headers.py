@@ -105,6 +105,10 @@ def url_for_rule(rule: Rule, world: dict[str, Any]) -> str:
             values[name] = "csv"
         elif name == "code":
             values[name] = world["event_code"] if rule.endpoint.startswith("conference.") else "en"
+        elif name == "slug":  # a deck's page and its print PDF
+            values[name] = service.get_table(world["table_id"]).deck_slug  # type: ignore[union-attr]
+        elif name == "language":
+            values[name] = "nl"
         elif name == "table_id" and rule.endpoint.startswith("conference."):
             values[name] = world["event_table_id"]
         elif name in world:

@@ -11,6 +11,7 @@ if TYPE_CHECKING:
 def init_app(app: Flask) -> None:
     """The play pages, and the /play namespace (once per process: the SocketIO object is shared)."""
     from ..extensions import socketio
+    from . import deck_pages  # noqa: F401  (its routes join the play blueprint)
     from .routes import bp
     from .sockets import NAMESPACE, PlayNamespace, on_namespace_error
 
