@@ -11,7 +11,7 @@ from flask import Flask
 from flask.cli import AppGroup
 
 from .content import Deck, load_decks
-from .content.lint import Finding, lint, lint_versions
+from .content.lint import Finding, lint, lint_versions, route_minutes
 from .content.loader import BUNDLED_DIR, json_schema, load_versions
 from .deckprint import LANGUAGES, render_deck_pdf_pages
 from .live import decks as installed_decks
@@ -80,7 +80,12 @@ def list_decks() -> None:
         for card in deck.cards:
             kinds[card.type.value] = kinds.get(card.type.value, 0) + 1
         mix = ", ".join(f"{count} {kind}" for kind, count in sorted(kinds.items()))
-        click.echo(f"{slug:32} v{deck.version}  {len(deck.cards):3} cards  ({mix})  {deck.title.nl}")
+        size = f"{len(deck.cards):3} cards  {deck.total_minutes():3} min"
+        click.echo(f"{slug:32} v{deck.version}  {size}  ({mix})  {deck.title.nl}")
+        for route in deck.routes:
+            low, high = route_minutes(deck, route)
+            minutes = f"{low}" if low == high else f"{low}-{high}"
+            click.echo(f"{'':32}   route {route.id}: {minutes} min")
 
 
 @decks_cli.command("schema")

@@ -97,6 +97,7 @@ class ConferenceSummary:
     agreed: tuple[int, ...] = ()  # card numbers, least spread first
     tables: list[TableProgress] = field(default_factory=list)
     actions: list[SharedAction] = field(default_factory=list)
+    route_title: str | None = None  # None: the whole deck
 
     @property
     def players(self) -> int:
@@ -201,6 +202,7 @@ def build(conference: Conference, lang: str, scale_labels: dict[str, list[str]])
         name=conference.name,
         held_on=conference.held_on,
         deck_title=deck.title.get(lang),
+        route_title=decks.route_title(deck, conference.route, lang),
         final=conference.status == ConferenceStatus.ENDED.value,
         k=k,
     )

@@ -189,6 +189,12 @@ def route_choices(deck: Deck, language: str) -> list[tuple[str, str]]:
     return found
 
 
+def route_title(deck: Deck, route_id: str | None, language: str) -> str | None:
+    """A stored route's title; None for the whole deck (or a route the deck no longer has)."""
+    route = deck.route(route_id) if route_id else None
+    return route.title.get(language) if route is not None else None
+
+
 def chosen_route(form: Mapping[str, str], slug: str | None) -> RouteChoice | None:
     """The route chosen for deck ``slug`` in a posted form (a select named ``route-<slug>`` beside
     each deck; absent means the whole deck); None if it is not one of that deck's routes."""

@@ -54,6 +54,7 @@ def summary_of(table: Table, language: str) -> TeamSummary | None:
         mixed=table.mixed_wording,
     )
     summary.team_label = table.team_label
+    summary.route_title = decks.route_title(playlist.deck, table.route, language)
     return compare(summary, table, playlist.cards)
 
 

@@ -85,6 +85,7 @@ class TeamSummary:
     actions: list[ActionItem] = field(default_factory=list)
     texts_kept: bool = False
     team_label: str | None = None
+    route_title: str | None = None  # None: the whole deck
     comparison: Comparison | None = None
 
     @property
