@@ -115,11 +115,29 @@ def type_labels() -> dict[str, str]:
     }
 
 
+# Characters on a card's back beyond which it is set a size smaller to stay on its A6
+# (the longest bundled backs hold about 1,100; tests/content/test_print.py checks none overflows).
+DENSE_BACK = 950
+
+
+def _back_length(card: dict[str, Any]) -> int:
+    parts = [*card["follow_up"], card["facilitator"] or "", card["source"] or "", card["mixed_prompt"] or ""]
+    return sum(len(part) for part in parts)
+
+
+def _mixed_prompt(card: Card, language: str) -> str | None:
+    """The card's prompt for a mixed table, where it differs from its own."""
+    if card.conference is None:
+        return None
+    mixed = card.conference.prompt.get(language)
+    return mixed if mixed != card.prompt.get(language) else None
+
+
 def _card(deck: Deck, card: Card, number: int, language: str) -> dict[str, Any]:
     def text(value: Any) -> str | None:
         return value.get(language) if value is not None else None
 
-    return {
+    found: dict[str, Any] = {
         "id": card.id,
         "number": number,
         "type": card.type.value,
@@ -132,7 +150,11 @@ def _card(deck: Deck, card: Card, number: int, language: str) -> dict[str, Any]:
         "facilitator": text(card.facilitator),
         "source": text(card.source),
         "sensitive": card.sensitive,
+        # A paper deck goes to mixed tables too: the card's wording for them, on its back.
+        "mixed_prompt": _mixed_prompt(card, language),
     }
+    found["dense"] = _back_length(found) > DENSE_BACK
+    return found
 
 
 def _sheets(
