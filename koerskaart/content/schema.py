@@ -109,7 +109,8 @@ class Card(Strict):
         default=None, description="Minutes at the table for this card, over the deck's minutes for its type."
     )
     facilitator: Text | None = Field(
-        default=None, description="A note for whoever leads the table: shown on the host's phone and in print, not on players' phones."
+        default=None,
+        description="A note for whoever leads the table: shown on the host's phone and in print, not on players' phones.",
     )
     conference: Variant | None = Field(
         default=None, description="Wording for a mixed conference table, where 'our team' does not fit."
