@@ -110,7 +110,8 @@ class Card(Strict):
     )
     facilitator: Text | None = Field(
         default=None,
-        description="A note for whoever leads the table: shown on the host's phone and in print, not on players' phones.",
+        description="A note for whoever leads the table: "
+        "shown on the host's phone and in print, not on players' phones.",
     )
     conference: Variant | None = Field(
         default=None, description="Wording for a mixed conference table, where 'our team' does not fit."
