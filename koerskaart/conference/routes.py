@@ -97,11 +97,19 @@ def cards_for_page(conference: Conference, language: str) -> list[dict[str, Any]
 @login_required
 def events() -> str:
     user = current_user._get_current_object()
+    conferences = services.owned(user) if user.role in services.RUNNING_ROLES else []
+    installed = decks.installed()
+    route_titles = {
+        conference.public_id: decks.route_title(installed[conference.deck_slug], conference.route, lang())
+        for conference in conferences
+        if conference.deck_slug in installed
+    }
     return render_template(
         "conference/events.html",
-        conferences=services.owned(user) if user.role in services.RUNNING_ROLES else [],
+        conferences=conferences,
         may_create=user.role in services.RUNNING_ROLES,
-        decks={slug: deck.title.get(lang()) for slug, deck in decks.installed().items()},
+        decks={slug: deck.title.get(lang()) for slug, deck in installed.items()},
+        route_titles=route_titles,
     )
 
 
