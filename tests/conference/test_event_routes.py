@@ -96,19 +96,20 @@ def _prompts(cards: list[Card], mixed: bool) -> list[str]:
 def test_an_event_on_a_route_gives_every_table_its_cards_and_wording(
     app: Flask, fac: FlaskClient, mixed: bool
 ) -> None:
-    cards = _deck().route_cards("conferentie")
+    # The short route: a route made for mixed tables would bring its wording whatever the checkbox says.
+    cards = _deck().route_cards("kort")
     ids = [card.id for card in cards]
     # Cards whose conference wording asks in other words (some only change their follow-up).
     worded = [card for card in cards if card.conference and card.conference.prompt.nl != card.prompt.nl]
-    assert worded, "the conference route has cards with a conference prompt of their own"
+    assert worded, "the short route has cards with a conference prompt of their own"
 
-    event = _create(fac, f"{SV}|conferentie|", mixed)
-    assert (event.route, event.card_ids, event.mixed_wording) == ("conferentie", ids, mixed)
+    event = _create(fac, f"{SV}|kort|", mixed)
+    assert (event.route, event.card_ids, event.mixed_wording) == ("kort", ids, mixed)
     services.open_table(event, "Tafel 9")  # a table opened during the event
     tables = tables_of(event)
     assert [table.conference_label for table in tables] == ["Tafel 1", "Tafel 2", "Tafel 9"]
     for table in tables:
-        assert (table.route, table.card_ids, table.mixed_wording) == ("conferentie", ids, mixed)
+        assert (table.route, table.card_ids, table.mixed_wording) == ("kort", ids, mixed)
 
     expected = _prompts(cards, mixed)
     on_table = _table_page_cards(app, event)
@@ -187,3 +188,8 @@ def test_an_event_on_a_route_that_is_not_the_decks_is_refused(
     assert response.status_code == 400
     assert ROUTE_ERROR in response.get_data(as_text=True)
     assert db.session.scalars(select(Conference)).first() is None
+
+
+def test_a_route_for_mixed_tables_brings_its_wording_without_the_checkbox(fac: FlaskClient) -> None:
+    event = _create(fac, f"{SV}|conferentie|", False)
+    assert event.route == "conferentie" and event.mixed_wording is True
