@@ -14,14 +14,13 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from koerskaart import create_app
 from koerskaart.conference import services
-from koerskaart.config import TestingConfig
 from koerskaart.content import Card, Deck
 from koerskaart.extensions import db
 from koerskaart.live import decks
 from koerskaart.live.codes import format_code
 from koerskaart.models import Conference
+from tests.helpers.apps import fresh_app
 from tests.helpers.events import tables_of
 from tests.helpers.users import log_in, make_user
 
@@ -32,14 +31,8 @@ ROUTE_ERROR = "Kies een van de routes van deze set."
 @pytest.fixture
 def app() -> Iterator[Flask]:
     """The app as installed: the bundled decks, with their routes and conference wording."""
-    app = create_app(TestingConfig)
-    with app.app_context():
-        db.create_all()
-        try:
-            yield app
-        finally:
-            db.session.remove()
-            db.drop_all()
+    with fresh_app(bundled=True) as app:
+        yield app
 
 
 @pytest.fixture

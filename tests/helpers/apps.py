@@ -16,13 +16,17 @@ from tests.helpers.proefdeck import TEST_DECK
 
 
 @contextmanager
-def fresh_app() -> Iterator[Flask]:
+def fresh_app(config: type[TestingConfig] = TestingConfig, bundled: bool = False) -> Iterator[Flask]:
     """A new app and an empty database, so nothing carries over between tests: the ``app``
-    fixture, and per example in Hypothesis tests (which cannot use a function fixture per example)."""
-    app = create_app(TestingConfig)
-    deck, problems = load_deck_file(TEST_DECK)
-    assert deck is not None, problems
-    decks.install(app.extensions, {deck.slug: deck})
+    fixture, and per example in Hypothesis tests (which cannot use a function fixture per example).
+
+    With the test deck only, or with ``bundled`` the decks as shipped (routes, conference wording).
+    """
+    app = create_app(config)
+    if not bundled:
+        deck, problems = load_deck_file(TEST_DECK)
+        assert deck is not None, problems
+        decks.install(app.extensions, {deck.slug: deck})
     with app.app_context():
         db.create_all()
         try:

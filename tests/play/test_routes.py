@@ -14,12 +14,12 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from koerskaart import create_app
 from koerskaart.config import TestingConfig
 from koerskaart.content import Card, Deck
 from koerskaart.extensions import db
 from koerskaart.live import decks, store
 from koerskaart.models import Table
+from tests.helpers.apps import fresh_app
 from tests.helpers.players import Player, join
 from tests.helpers.users import log_in, make_user
 
@@ -36,14 +36,8 @@ class BundledConfig(TestingConfig):
 @pytest.fixture
 def app() -> Iterator[Flask]:
     """The app as installed: the bundled decks, with their routes."""
-    app = create_app(BundledConfig)
-    with app.app_context():
-        db.create_all()
-        try:
-            yield app
-        finally:
-            db.session.remove()
-            db.drop_all()
+    with fresh_app(BundledConfig, bundled=True) as app:
+        yield app
 
 
 @pytest.fixture
