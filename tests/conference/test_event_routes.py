@@ -47,8 +47,8 @@ def _deck() -> Deck:
     return deck
 
 
-def _create(client: FlaskClient, route: str, mixed: bool, tables: str = "Tafel 1\nTafel 2") -> Conference:
-    form = {
+def _form(route: str, tables: str = "") -> dict[str, str]:
+    return {
         "name": "Leiderschapsdag",
         "held_on": "2026-12-01",
         "deck": SV,
@@ -57,6 +57,10 @@ def _create(client: FlaskClient, route: str, mixed: bool, tables: str = "Tafel 1
         "pacing": "synchronised",
         "tables": tables,
     }
+
+
+def _create(client: FlaskClient, route: str, mixed: bool, tables: str = "Tafel 1\nTafel 2") -> Conference:
+    form = _form(route, tables)
     if mixed:
         form["mixed"] = "y"
     response = client.post("/events/new", data=form)
@@ -168,16 +172,7 @@ def test_the_event_form_offers_the_routes_and_mixes_tables_by_default(app: Flask
 def test_an_event_on_a_route_that_is_not_the_decks_is_refused(
     app: Flask, fac: FlaskClient, route: str
 ) -> None:
-    form = {
-        "name": "Leiderschapsdag",
-        "held_on": "2026-12-01",
-        "deck": SV,
-        f"route-{SV}": route,
-        "target_size": "6",
-        "pacing": "synchronised",
-        "tables": "",
-    }
-    response = fac.post("/events/new", data=form)
+    response = fac.post("/events/new", data=_form(route))
     assert response.status_code == 400
     assert ROUTE_ERROR in response.get_data(as_text=True)
     assert db.session.scalars(select(Conference)).first() is None
