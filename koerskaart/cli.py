@@ -13,10 +13,11 @@ from flask.cli import AppGroup
 from .content import Deck, load_decks
 from .content.lint import Finding, lint, lint_versions, route_minutes
 from .content.loader import BUNDLED_DIR, json_schema, load_versions
+from .content.yamlio import dump_deck
 from .deckprint import LANGUAGES, render_deck_pdf_pages
 from .live import decks as installed_decks
 
-decks_cli = AppGroup("decks", help="Validate, list, describe and print decks.")
+decks_cli = AppGroup("decks", help="Validate, list, describe, export and print decks.")
 
 
 @decks_cli.command("validate")
@@ -93,6 +94,28 @@ def list_decks() -> None:
 def schema(output: Path | None) -> None:
     """Print the JSON Schema of the deck format (for editors)."""
     text = json_schema()
+    if output:
+        output.write_text(text, encoding="utf-8")
+    else:
+        click.echo(text, nl=False)
+
+
+@decks_cli.command("export")
+@click.argument("slug")
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Write to a file instead of stdout.",
+)
+def export(slug: str, output: Path | None) -> None:
+    """Write an installed deck as canonical YAML (the deck file format, one fixed layout)."""
+    deck = installed_decks.get(slug)
+    if deck is None:
+        known = ", ".join(sorted(installed_decks.installed())) or "none"
+        click.echo(f"No installed deck {slug!r}. Installed: {known}.", err=True)
+        sys.exit(1)
+    text = dump_deck(deck)
     if output:
         output.write_text(text, encoding="utf-8")
     else:
