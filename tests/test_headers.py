@@ -20,6 +20,7 @@ from werkzeug.routing import Rule
 from koerskaart import create_app
 from koerskaart.auth import services as accounts
 from koerskaart.conference import services as conference_services
+from koerskaart.studio import services as studio_services
 from koerskaart.config import TestingConfig
 from koerskaart.content import load_deck_file
 from koerskaart.extensions import db
@@ -66,7 +67,7 @@ def check_headers(response: Any, endpoint: str | None, where: str) -> None:
 
 @pytest.fixture
 def world(app: Flask) -> dict[str, Any]:
-    """A logged-in admin with a played table, a share link, an invitation and a colleague."""
+    """A logged-in admin with a played table, a share link, an invitation, a colleague and a studio deck."""
     admin = make_user("admin@oost.example", role="admin")
     colleague = make_user("collega@oost.example")
     client = log_in(app, "admin@oost.example")
@@ -80,7 +81,11 @@ def world(app: Flask) -> dict[str, Any]:
     )
     event_table = service.create_event_table(event, "Tafel 2")
     db.session.commit()
+    studio_deck = studio_services.duplicate(admin, table.deck_slug)
+    studio_services.publish(admin, studio_deck, "")
     return {
+        "public_id": studio_deck.public_id,
+        "number": 1,
         "event_id": event.public_id,
         "event_code": event.code,
         "event_table_id": event_table.public_id,

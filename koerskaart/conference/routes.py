@@ -60,7 +60,8 @@ def _running(event_id: str) -> Conference:
 
 
 def _deck_choices() -> list[SelectChoice]:
-    return [SelectChoice(deck.slug, deck.title.get(lang())) for deck in decks.installed().values()]
+    available = decks.available(current_user.organisation_id)
+    return [SelectChoice(deck.slug, deck.title.get(lang())) for deck in available]
 
 
 def _remember_key(event_id: str, key: str) -> None:
@@ -76,7 +77,7 @@ def _kept_key(event_id: str) -> str | None:
 
 
 def cards_for_page(conference: Conference, language: str) -> list[dict[str, Any]]:
-    playlist = decks.playlist(conference.deck_slug, conference.card_ids)
+    playlist = decks.playlist(conference.deck_slug, conference.card_ids, conference.deck_version)
     if playlist is None:
         abort(404)  # the event's deck (or a card of it) is no longer installed
     return [
@@ -98,18 +99,17 @@ def cards_for_page(conference: Conference, language: str) -> list[dict[str, Any]
 def events() -> str:
     user = current_user._get_current_object()
     conferences = services.owned(user) if user.role in services.RUNNING_ROLES else []
-    installed = decks.installed()
-    route_titles = {
-        conference.public_id: decks.route_title(installed[conference.deck_slug], conference.route, lang())
-        for conference in conferences
-        if conference.deck_slug in installed
-    }
+    played = {c.public_id: decks.get(c.deck_slug, c.deck_version) for c in conferences}
     return render_template(
         "conference/events.html",
         conferences=conferences,
         may_create=user.role in services.RUNNING_ROLES,
-        decks={slug: deck.title.get(lang()) for slug, deck in installed.items()},
-        route_titles=route_titles,
+        titles={key: deck.title.get(lang()) for key, deck in played.items() if deck is not None},
+        route_titles={
+            c.public_id: decks.route_title(deck, c.route, lang())
+            for c in conferences
+            if (deck := played[c.public_id]) is not None
+        },
     )
 
 
@@ -143,7 +143,9 @@ def new_event() -> BaseResponse | str | tuple[str, int]:
             _remember_key(conference.public_id, key)
             return redirect(url_for("conference.prepare", event_id=conference.public_id))
     status = 400 if request.method == "POST" else 200
-    routes = {slug: decks.route_choices(deck, lang()) for slug, deck in decks.installed().items()}
+    routes = {
+        deck.slug: decks.route_choices(deck, lang()) for deck in decks.available(current_user.organisation_id)
+    }
     chosen = {key[len("route-") :]: value for key, value in request.form.items() if key.startswith("route-")}
     page = render_template(
         "conference/new.html", form=form, routes=routes, chosen_routes=chosen, route_error=route_error

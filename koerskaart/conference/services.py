@@ -173,7 +173,7 @@ def screen_allowed(conference: Conference, key: object) -> bool:
 
 def set_harvests(conference: Conference, indexes: list[int]) -> Delivery:
     """Mark harvest cards (answerable cards only); every table holds at the first unreleased one."""
-    cards = decks.rules(conference.deck_slug, conference.card_ids)
+    cards = decks.rules(conference.deck_slug, conference.card_ids, conference.deck_version)
     chosen = sorted({i for i in indexes if 0 <= i < len(cards) and cards[i].answerable})
     conference.harvest_cards = chosen
     db.session.commit()
@@ -377,7 +377,7 @@ def _event_open(conference: Conference) -> None:
 
 def show_card(conference: Conference, card_index: int) -> Delivery:
     _event_open(conference)
-    cards = decks.rules(conference.deck_slug, conference.card_ids)
+    cards = decks.rules(conference.deck_slug, conference.card_ids, conference.deck_version)
     if not 0 <= card_index < len(cards):
         raise Refused("invalid_card")
     conference.current_card = card_index
@@ -434,7 +434,7 @@ def release_harvest(conference: Conference, card_index: int) -> Delivery:
 
 
 def show_on_screen(conference: Conference, card_index: int | None) -> Delivery:
-    cards = decks.rules(conference.deck_slug, conference.card_ids)
+    cards = decks.rules(conference.deck_slug, conference.card_ids, conference.deck_version)
     if card_index is not None and not 0 <= card_index < len(cards):
         raise Refused("invalid_card")
     conference.plenary_card = card_index
@@ -477,7 +477,7 @@ def event_view(conference: Conference, *, for_dashboard: bool) -> dict[str, obje
         "countdown_ends_at": conference.countdown_ends_at,
         "plenary_card": conference.plenary_card,
         "status": conference.status,
-        "card_count": len(decks.rules(conference.deck_slug, conference.card_ids)),
+        "card_count": len(decks.rules(conference.deck_slug, conference.card_ids, conference.deck_version)),
         "server_time": time.time(),
     }
     if not for_dashboard:
@@ -570,7 +570,7 @@ def _rows_emit(conference: Conference, public_ids: list[str]) -> list[Emit]:
 
 
 def dashboard_joined(conference: Conference) -> dict[str, object]:
-    cards = decks.rules(conference.deck_slug, conference.card_ids)
+    cards = decks.rules(conference.deck_slug, conference.card_ids, conference.deck_version)
     releases = {
         str(index): view
         for index in range(len(cards))

@@ -193,7 +193,7 @@ def _ranked(cards: list[CardResult]) -> tuple[tuple[int, ...], tuple[int, ...]]:
 
 def build(conference: Conference, lang: str, scale_labels: dict[str, list[str]]) -> ConferenceSummary | None:
     """The summary of an event; None when its deck is no longer installed."""
-    playlist = decks.playlist(conference.deck_slug, conference.card_ids)
+    playlist = decks.playlist(conference.deck_slug, conference.card_ids, conference.deck_version)
     if playlist is None:
         return None
     deck, rules = playlist.deck, playlist.rules

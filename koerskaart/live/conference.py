@@ -197,7 +197,7 @@ def _revealed(conference_id: int, card_index: int) -> list[tuple[int, dict[str, 
 
 def tally(conference: Conference, card_index: int) -> tuple[Tally, list[list[int]], list[list[str]]]:
     """Everything revealed of a card across the event: the tally, per-table values, kept texts."""
-    card = decks.rules(conference.deck_slug, conference.card_ids)[card_index]
+    card = decks.rules(conference.deck_slug, conference.card_ids, conference.deck_version)[card_index]
     revealed = _revealed(conference.id, card_index)
     per_table = [[v for v in values if isinstance(v, int)] for _id, _result, values in revealed]
     texts = [[str(t) for t in (result or {}).get("texts") or []] for _id, result, _values in revealed]
@@ -219,7 +219,7 @@ def tally(conference: Conference, card_index: int) -> tuple[Tally, list[list[int
 
 def try_release(conference: Conference, card_index: int, *, harvest: bool) -> dict[str, object] | None:
     """Release the card's aggregate to the room if the rules allow; the stored view, or None to wait."""
-    cards = decks.rules(conference.deck_slug, conference.card_ids)
+    cards = decks.rules(conference.deck_slug, conference.card_ids, conference.deck_version)
     card = cards[card_index]
     if not card.answerable:
         return None

@@ -14,14 +14,19 @@ from itertools import combinations
 
 from flask import current_app
 from flask_babel import gettext, ngettext
+from sqlalchemy import or_, select
 
 from ..content import Card, Deck, Text
+from ..content.yamlio import parse_deck_text
 from ..engine import CardKind, CardRule
 from ..engine.cards import DEFAULT_TEXT_LENGTH
+from ..extensions import db
+from ..models import DeckVersion, StudioDeck, VersionStatus, Visibility
 
 EXTENSION_KEY = "koerskaart.decks"
-RULES_KEY = "koerskaart.deck_rules"
-RETIRED_RULES_KEY = "koerskaart.retired_rules"
+RULES_BY_ID_KEY = "koerskaart.deck_rules"
+STUDIO_KEY = "koerskaart.studio_decks"
+STUDIO_KEPT = 256  # parsed published studio versions kept per process
 PLAYLISTS_KEY = "koerskaart.playlists"
 PLAYLISTS_KEPT = 1024  # routes x phase choices x decks: far fewer in practice; bounded anyway
 
@@ -66,8 +71,61 @@ def installed() -> dict[str, Deck]:
     return decks
 
 
-def get(slug: str) -> Deck | None:
-    return installed().get(slug)
+def get(slug: str, version: int | None = None) -> Deck | None:
+    """A deck to play: a deck file by its slug, else a studio deck's published version
+    (``version``, or the newest); None when there is none."""
+    found = installed().get(slug)
+    if found is not None:
+        return found
+    return studio_version(slug, version)
+
+
+def available(organisation_id: int | None) -> list[Deck]:
+    """Decks a table or event can start with: the deck files, then the newest published version of
+    every studio deck shared with all and of the organisation's own (``organisation_id``)."""
+    visible = StudioDeck.visibility == Visibility.SHARED.value
+    if organisation_id is not None:
+        visible = or_(visible, StudioDeck.organisation_id == organisation_id)
+    slugs = db.session.scalars(
+        select(StudioDeck.slug)
+        .join(DeckVersion, DeckVersion.deck_id == StudioDeck.id)
+        .where(visible, DeckVersion.status == VersionStatus.PUBLISHED.value)
+        .distinct()
+        .order_by(StudioDeck.slug)
+    )
+    studio = [deck for slug in slugs if (deck := studio_version(slug)) is not None]
+    return [*installed().values(), *studio]
+
+
+def studio_version(slug: str, version: int | None = None) -> Deck | None:
+    """A studio deck's published version (the newest when ``version`` is None), parsed once per process.
+
+    A published version never changes (models/decks.py), so its parsed deck is cached for good; only
+    "which is the newest" is asked of the database each time.
+    """
+    query = (
+        select(DeckVersion.number, DeckVersion.id)
+        .join(StudioDeck, StudioDeck.id == DeckVersion.deck_id)
+        .where(StudioDeck.slug == slug, DeckVersion.status == VersionStatus.PUBLISHED.value)
+    )
+    cache: dict[tuple[str, int], Deck] = current_app.extensions[STUDIO_KEY]
+    if version is not None:
+        if (slug, version) in cache:
+            return cache[(slug, version)]
+        query = query.where(DeckVersion.number == version)
+    row = db.session.execute(query.order_by(DeckVersion.number.desc()).limit(1)).first()
+    if row is None:
+        return None
+    key = (slug, row.number)
+    if key not in cache:
+        text = db.session.get(DeckVersion, row.id).text  # type: ignore[union-attr]
+        deck, _problems = parse_deck_text(text, f"{slug}.yaml")
+        if deck is None:  # publishing validated it; a schema change that refuses it must not crash play
+            return None
+        if len(cache) >= STUDIO_KEPT:
+            cache.clear()
+        cache[key] = deck
+    return cache[key]
 
 
 def card_rule(card: Card) -> CardRule:
@@ -80,34 +138,46 @@ def card_rule(card: Card) -> CardRule:
     )
 
 
-def playlist(slug: str, card_ids: Sequence[str] | None = None) -> Playlist | None:
+def playlist(slug: str, card_ids: Sequence[str] | None = None, version: int | None = None) -> Playlist | None:
     """What a table with these stored card ids plays; None if the deck or one of its cards is gone.
 
-    ``card_ids`` None is the whole deck as installed (tables from before routes, other decks).
+    ``card_ids`` None is the whole deck (tables from before routes, other decks). ``version`` is
+    the table's: a studio deck is played at the version the table started with; a deck file has
+    one version, its retired cards keep older tables readable.
     """
-    key = (slug, tuple(card_ids) if card_ids is not None else None)
-    cache: dict[tuple[str, tuple[str, ...] | None], Playlist | None] = current_app.extensions[PLAYLISTS_KEY]
+    if slug in installed():
+        version = None
+    elif version is None:
+        newest = studio_version(slug)
+        version = newest.version if newest is not None else None
+    key = (slug, version, tuple(card_ids) if card_ids is not None else None)
+    cache: dict[tuple[str, int | None, tuple[str, ...] | None], Playlist | None]
+    cache = current_app.extensions[PLAYLISTS_KEY]
     if key in cache:
         return cache[key]
-    deck = get(slug)
+    deck = get(slug, version)
     found: Playlist | None = None
     if deck is not None:
         cards = list(deck.cards) if card_ids is None else deck.cards_by_id(list(card_ids))
         if cards:
-            rules_by_id = dict(
-                zip((c.id for c in deck.cards), current_app.extensions[RULES_KEY][slug], strict=True)
-            )
-            rules_by_id.update(current_app.extensions[RETIRED_RULES_KEY][slug])
-            found = Playlist(deck, tuple(cards), tuple(rules_by_id[card.id] for card in cards))
+            found = Playlist(deck, tuple(cards), tuple(_rule(slug, card) for card in cards))
     if len(cache) >= PLAYLISTS_KEPT:
         cache.clear()
     cache[key] = found
     return found
 
 
-def rules(slug: str, card_ids: Sequence[str] | None = None) -> tuple[CardRule, ...]:
+def _rule(slug: str, card: Card) -> CardRule:
+    """A deck file's rules were made when the app loaded it; a studio deck's are made here."""
+    made: dict[str, CardRule] = current_app.extensions[RULES_BY_ID_KEY].get(slug, {})
+    return made.get(card.id) or card_rule(card)
+
+
+def rules(
+    slug: str, card_ids: Sequence[str] | None = None, version: int | None = None
+) -> tuple[CardRule, ...]:
     """Card rules of what a table plays; KeyError when the deck or a card is no longer installed."""
-    found = playlist(slug, card_ids)
+    found = playlist(slug, card_ids, version)
     if found is None:
         raise KeyError(slug)
     return found.rules
@@ -116,10 +186,11 @@ def rules(slug: str, card_ids: Sequence[str] | None = None) -> tuple[CardRule, .
 def install(extensions: dict[str, object], decks: dict[str, Deck]) -> None:
     """Register ``decks`` on an app (its ``extensions`` dict)."""
     extensions[EXTENSION_KEY] = decks
-    extensions[RULES_KEY] = {slug: tuple(card_rule(c) for c in deck.cards) for slug, deck in decks.items()}
-    extensions[RETIRED_RULES_KEY] = {
-        slug: {card.id: card_rule(card) for card in deck.retired} for slug, deck in decks.items()
+    extensions[RULES_BY_ID_KEY] = {
+        slug: {card.id: card_rule(card) for card in [*deck.cards, *deck.retired]}
+        for slug, deck in decks.items()
     }
+    extensions[STUDIO_KEY] = {}
     extensions[PLAYLISTS_KEY] = {}
 
 

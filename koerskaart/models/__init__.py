@@ -9,6 +9,7 @@ from .conference import (
     PlenaryRelease,
     PlenaryTally,
 )
+from .decks import DeckVersion, StudioDeck, VersionStatus, Visibility
 from .sharing import ShareLink
 from .table import Answer, PendingAnswer, RoundRow, Seat, Table, TeamActionRow
 
@@ -18,6 +19,7 @@ __all__ = [
     "CardFeedback",
     "Conference",
     "ConferenceStatus",
+    "DeckVersion",
     "Invite",
     "Organisation",
     "Pacing",
@@ -27,7 +29,10 @@ __all__ = [
     "RoundRow",
     "Seat",
     "ShareLink",
+    "StudioDeck",
     "Table",
     "TeamActionRow",
     "User",
+    "VersionStatus",
+    "Visibility",
 ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Response, abort, render_template
 from flask_babel import format_date
+from flask_login import current_user
 
 from ..content import Deck
 from ..deckprint import LANGUAGES, print_filename, render_deck_pdf, routes_overview
@@ -14,9 +15,11 @@ from .routes import bp
 
 
 def _deck(slug: str) -> Deck:
-    deck = decks.get(slug)
+    """A deck file, or a studio deck's newest version where the visitor may choose it (404 otherwise)."""
+    organisation = current_user.organisation_id if current_user.is_authenticated else None
+    deck = next((found for found in decks.available(organisation) if found.slug == slug), None)
     if deck is None:
-        abort(404)
+        abort(404)  # another organisation's private deck is as absent as a missing one
     return deck
 
 

@@ -49,7 +49,8 @@ def ordered_decks() -> list[Deck]:
         rank = FEATURED.index(deck.slug) if deck.slug in FEATURED else len(FEATURED)
         return rank, deck.title.nl
 
-    return sorted(decks.installed().values(), key=key)
+    organisation = current_user.organisation_id if current_user.is_authenticated else None
+    return sorted(decks.available(organisation), key=key)
 
 
 def deck_summary(deck: Deck, language: str) -> dict[str, Any]:
@@ -208,7 +209,7 @@ def join() -> BaseResponse | str | tuple[str, int]:
 
 def _table_page(table_id: str, template: str, **extra: Any) -> str:
     table = service.get_table(table_id)
-    playlist = decks.playlist(table.deck_slug, table.card_ids) if table else None
+    playlist = decks.playlist(table.deck_slug, table.card_ids, table.deck_version) if table else None
     if table is None or playlist is None:
         abort(404)
     language = lang()

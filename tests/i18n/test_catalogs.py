@@ -10,6 +10,7 @@ from babel.messages.pofile import read_po
 
 from koerskaart import create_app
 from koerskaart.config import TestingConfig
+from koerskaart.extensions import db
 
 ROOT = Path(__file__).resolve().parents[2]
 TRANSLATIONS = ROOT / "translations"
@@ -64,7 +65,10 @@ def test_the_catalogs_hold_every_string_in_the_code(tmp_path: Path) -> None:
 
 def test_pages_render_in_both_languages() -> None:
     # A fresh app and no pushed app context: Flask-Babel caches the locale per app context.
-    client = create_app(TestingConfig).test_client()
+    app = create_app(TestingConfig)
+    with app.app_context():
+        db.create_all()  # the home page lists the studio's published decks too
+    client = app.test_client()
     dutch = client.get("/").get_data(as_text=True)
     client.get("/lang/en?next=/")
     english = client.get("/").get_data(as_text=True)

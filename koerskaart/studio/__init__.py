@@ -1,0 +1,15 @@
+"""The deck studio: an academy's own decks, from draft to published versions (issue 13)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    """The studio's pages."""
+    from .routes import bp
+
+    app.register_blueprint(bp)

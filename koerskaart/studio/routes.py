@@ -1,0 +1,178 @@
+"""Studio pages: the organisation's decks, a deck's draft and versions, import, duplicate, export."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from werkzeug.wrappers import Response as BaseResponse
+
+from ..i18n import lang
+from ..live import decks
+from ..models import DeckVersion, StudioDeck, User, VersionStatus, Visibility
+from ..security import login_required
+from . import services
+from .forms import DraftForm, DuplicateForm, ImportForm, PublishForm, VisibilityForm
+
+bp = Blueprint("studio", __name__, url_prefix="/studio")
+
+
+def _author() -> User:
+    user: User = current_user._get_current_object()
+    if user.role not in services.EDITING_ROLES:
+        abort(403)
+    return user
+
+
+def _deck(public_id: str) -> StudioDeck:
+    found = services.deck_for(_author(), public_id)
+    if found is None:
+        abort(404)  # another organisation's private deck is as absent as a missing one
+    return found
+
+
+@bp.get("/")
+@login_required
+def home() -> str:
+    user = _author()
+    return render_template(
+        "studio/home.html",
+        studio_decks=services.visible_decks(user),
+        bundled=[(slug, deck.title.get(lang())) for slug, deck in sorted(decks.installed().items())],
+        import_form=ImportForm(formdata=None),
+        duplicate_form=DuplicateForm(formdata=None),
+        user=user,
+        published=services.published,
+    )
+
+
+@bp.post("/import")
+@login_required
+def import_deck() -> BaseResponse | tuple[str, int]:
+    user = _author()
+    form = ImportForm()
+    if form.validate_on_submit():
+        try:
+            deck = services.import_text(user, form.text.data or "")
+        except services.StudioError as exc:
+            form.text.errors = [str(exc)]
+        else:
+            return redirect(url_for("studio.deck", public_id=deck.public_id))
+    page = render_template(
+        "studio/home.html",
+        studio_decks=services.visible_decks(user),
+        bundled=[(slug, deck.title.get(lang())) for slug, deck in sorted(decks.installed().items())],
+        import_form=form,
+        duplicate_form=DuplicateForm(formdata=None),
+        user=user,
+        published=services.published,
+    )
+    return page, 400
+
+
+@bp.post("/duplicate")
+@login_required
+def duplicate() -> BaseResponse:
+    user = _author()
+    form = DuplicateForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        copy = services.duplicate(user, form.slug.data or "")
+    except services.StudioError:
+        abort(404)
+    flash(_("A draft copy is ready. It records which deck it came from."), "info")
+    return redirect(url_for("studio.deck", public_id=copy.public_id))
+
+
+def _deck_page(deck: StudioDeck, draft_form: DraftForm, status: int = 200) -> tuple[str, int]:
+    user = _author()
+    draft = services.draft_of(deck)
+    text = draft_form.text.data if draft_form.text.data is not None else (draft.text if draft else "")
+    draft_form.text.data = text
+    checked = services.check(text, deck.slug) if draft else None
+    visibility = VisibilityForm(formdata=None, visibility=deck.visibility)
+    page = render_template(
+        "studio/deck.html",
+        deck=deck,
+        draft=draft,
+        checked=checked,
+        versions=services.published(deck),
+        editable=services.may_edit(user, deck),
+        draft_form=draft_form,
+        publish_form=PublishForm(formdata=None),
+        visibility_form=visibility,
+        duplicate_form=DuplicateForm(formdata=None, slug=deck.slug),
+    )
+    return page, status
+
+
+@bp.get("/<public_id>")
+@login_required
+def deck(public_id: str) -> tuple[str, int]:
+    return _deck_page(_deck(public_id), DraftForm(formdata=None))
+
+
+@bp.post("/<public_id>/draft")
+@login_required
+def save_draft(public_id: str) -> BaseResponse | tuple[str, int]:
+    found = _deck(public_id)
+    if not services.may_edit(_author(), found):
+        abort(403)
+    form = DraftForm()
+    if not form.validate_on_submit():
+        return _deck_page(found, form, 400)
+    services.save_draft(_author(), found, form.text.data or "")
+    flash(_("Draft saved."), "info")
+    return redirect(url_for("studio.deck", public_id=public_id))
+
+
+@bp.post("/<public_id>/publish")
+@login_required
+def publish(public_id: str) -> BaseResponse | tuple[str, int]:
+    found = _deck(public_id)
+    if not services.may_edit(_author(), found):
+        abort(403)
+    form = PublishForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        version = services.publish(_author(), found, form.note.data or "")
+    except services.StudioError as exc:
+        flash(str(exc), "error")
+        return _deck_page(found, DraftForm(formdata=None), 400)
+    flash(
+        _("Version %(number)s is published: facilitators can choose it now.", number=version.number), "info"
+    )
+    return redirect(url_for("studio.deck", public_id=public_id))
+
+
+@bp.post("/<public_id>/visibility")
+@login_required
+def visibility(public_id: str) -> BaseResponse:
+    found = _deck(public_id)
+    if not services.may_edit(_author(), found):
+        abort(403)
+    form = VisibilityForm()
+    if not form.validate_on_submit():
+        abort(400)
+    services.set_visibility(_author(), found, Visibility(form.visibility.data))
+    return redirect(url_for("studio.deck", public_id=public_id))
+
+
+@bp.get("/<public_id>/v<int:number>.yaml")
+@login_required
+def export(public_id: str, number: int) -> Response:
+    found = _deck(public_id)
+    version = next((v for v in found.versions if v.number == number), None)
+    if version is None or (
+        version.status != VersionStatus.PUBLISHED.value and not services.may_edit(_author(), found)
+    ):
+        abort(404)
+    return _yaml(found, version)
+
+
+def _yaml(found: StudioDeck, version: DeckVersion) -> Response:
+    response = Response(version.text, mimetype="application/yaml")
+    response.headers["Content-Disposition"] = f'attachment; filename="{found.slug}-v{version.number}.yaml"'
+    return response
