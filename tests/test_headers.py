@@ -20,12 +20,12 @@ from werkzeug.routing import Rule
 from koerskaart import create_app
 from koerskaart.auth import services as accounts
 from koerskaart.conference import services as conference_services
-from koerskaart.studio import services as studio_services
 from koerskaart.config import TestingConfig
 from koerskaart.content import load_deck_file
 from koerskaart.extensions import db
 from koerskaart.live import decks, service
 from koerskaart.reports import sharing
+from koerskaart.studio import services as studio_services
 from tests.helpers.players import start_table
 from tests.helpers.proefdeck import TEST_DECK
 from tests.helpers.summaries import played_table
