@@ -107,8 +107,10 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
         # Outermost, around Socket.IO too: its per-address limits count the forwarded address.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]
 
-    from .cli import register_cli
+    from .cli import decks_cli, register_cli
+    from .studio.cli import import_command
 
+    decks_cli.add_command(import_command)  # `flask decks import`: the studio's, under the core's group
     register_cli(app)
     _error_pages(app)
 

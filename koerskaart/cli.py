@@ -108,9 +108,12 @@ def schema(output: Path | None) -> None:
     type=click.Path(path_type=Path, dir_okay=False),
     help="Write to a file instead of stdout.",
 )
-def export(slug: str, output: Path | None) -> None:
-    """Write an installed deck as canonical YAML (the deck file format, one fixed layout)."""
-    deck = installed_decks.get(slug)
+@click.option(
+    "--version", "version", type=int, help="A studio deck's published version (default: the newest)."
+)
+def export(slug: str, output: Path | None, version: int | None) -> None:
+    """Write a deck file or a studio deck's published version as canonical YAML (one fixed layout)."""
+    deck = installed_decks.get(slug, version)
     if deck is None:
         known = ", ".join(sorted(installed_decks.installed())) or "none"
         click.echo(f"No installed deck {slug!r}. Installed: {known}.", err=True)

@@ -93,17 +93,19 @@ def _free_slug(base: str) -> str:
     raise StudioError("no free slug")  # 99 copies of one deck: ask for a name instead
 
 
-def _new_deck(user: User, deck: Deck, source: tuple[str, int] | None) -> StudioDeck:
+def _new_deck(
+    organisation_id: int, author_id: int | None, deck: Deck, source: tuple[str, int] | None
+) -> StudioDeck:
     studio = StudioDeck(
         public_id=secrets.token_urlsafe(12),
         slug=deck.slug,
-        organisation_id=user.organisation_id,
+        organisation_id=organisation_id,
         source_slug=source[0] if source else None,
         source_version=source[1] if source else None,
     )
     db.session.add(studio)
     db.session.flush()
-    db.session.add(DeckVersion(deck_id=studio.id, number=1, text=dump_deck(deck), author_id=user.id))
+    db.session.add(DeckVersion(deck_id=studio.id, number=1, text=dump_deck(deck), author_id=author_id))
     return studio
 
 
@@ -111,6 +113,11 @@ def import_text(user: User, text: str) -> StudioDeck:
     """A new deck from a deck file's text; its first version is a draft. StudioError when it does not load."""
     if user.role not in EDITING_ROLES:
         raise StudioError("only authors and admins import decks")
+    return import_for(user.organisation_id, text, user.id)
+
+
+def import_for(organisation_id: int, text: str, author_id: int | None = None) -> StudioDeck:
+    """The import itself, for a page (an author) or `flask decks import` (an organisation)."""
     if len(text.encode()) > DECK_TEXT_MAX:
         raise StudioError("the file is larger than 1 MiB")
     deck, problems = parse_deck_text(text, "import.yaml")
@@ -118,7 +125,7 @@ def import_text(user: User, text: str) -> StudioDeck:
         raise StudioError("; ".join(str(problem) for problem in problems[:5]))
     if _slug_taken(deck.slug):
         raise StudioError(f"slug {deck.slug!r} is taken: choose another slug in the file")
-    studio = _new_deck(user, deck.model_copy(update={"version": 1}), None)
+    studio = _new_deck(organisation_id, author_id, deck.model_copy(update={"version": 1}), None)
     db.session.commit()
     return studio
 
@@ -132,7 +139,7 @@ def duplicate(user: User, slug: str, version: int | None = None) -> StudioDeck:
     if source is None or (studio_source is not None and deck_for(user, studio_source.public_id) is None):
         raise StudioError("no such deck")
     copy = source.model_copy(update={"slug": _free_slug(f"{slug}-kopie"), "version": 1})
-    studio = _new_deck(user, copy, (slug, source.version))
+    studio = _new_deck(user.organisation_id, user.id, copy, (slug, source.version))
     db.session.commit()
     return studio
 
@@ -154,9 +161,12 @@ def save_draft(user: User, deck: StudioDeck, text: str) -> Checked:
     return check(text, deck.slug)
 
 
-def publish(user: User, deck: StudioDeck, change_note: str) -> DeckVersion:
-    """Freeze the draft as the next version; StudioError while it has a schema problem."""
-    if not may_edit(user, deck):
+def publish(user: User | None, deck: StudioDeck, change_note: str) -> DeckVersion:
+    """Freeze the draft as the next version; StudioError while it has a schema problem.
+
+    ``user`` None: the command line, which acts for the organisation.
+    """
+    if user is not None and not may_edit(user, deck):
         raise StudioError("not your deck")
     draft = draft_of(deck)
     if draft is None:

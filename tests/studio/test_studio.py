@@ -181,3 +181,26 @@ def test_an_exported_version_imports_as_the_same_bytes(app: Flask, author: Flask
     assert _draft(imported).text == renamed
     author.post(f"/studio/{imported.public_id}/publish", data={"note": ""})
     assert author.get(f"/studio/{imported.public_id}/v1.yaml").get_data(as_text=True) == renamed
+
+
+def test_the_command_line_imports_and_exports_the_same_bytes(app: Flask, tmp_path: Path) -> None:
+    make_user("admin@oost.example", role="admin")
+    runner = app.test_cli_runner()
+    bundled = runner.invoke(args=["decks", "export", SV])
+    assert bundled.exit_code == 0, bundled.stderr
+    canonical = re.sub(rf"^slug: ({SV})$", "slug: eigen-set", bundled.stdout, count=1, flags=re.MULTILINE)
+    canonical = re.sub(r"^version: \d+$", "version: 1", canonical, count=1, flags=re.MULTILINE)
+    source = tmp_path / "eigen-set.yaml"
+    source.write_text(canonical, encoding="utf-8")
+    imported = runner.invoke(
+        args=["decks", "import", str(source), "--organisation", "Gemeente Oost", "--publish", "Eerste versie"]
+    )
+    assert imported.exit_code == 0, imported.stderr
+    assert "eigen-set: imported for Gemeente Oost, published as version 1" in imported.stdout
+    exported = runner.invoke(args=["decks", "export", "eigen-set", "--version", "1"])
+    assert exported.exit_code == 0, exported.stderr
+    assert exported.stdout == canonical
+    unknown = runner.invoke(args=["decks", "import", str(source), "--organisation", "Nergens"])
+    assert unknown.exit_code == 1 and "No organisation" in unknown.stderr
+    again = runner.invoke(args=["decks", "import", str(source), "--organisation", "Gemeente Oost"])
+    assert again.exit_code == 1 and "is taken" in again.stderr
