@@ -103,16 +103,16 @@ def deck_feedback(
         if len(said) >= k:
             _rng.shuffle(said)
             view.comments = said
-    _name_cards(slug, language, views)
+    _name_cards(slug, version, language, views)
     for view in views.values():
         view.counts = {verdict: view.counts.get(verdict, 0) for verdict in VERDICTS}
     cards = sorted(views.values(), key=lambda v: (v.number == 0, v.number, v.card_id))
     return DeckFeedback(slug, version, found, cards)
 
 
-def _name_cards(slug: str, language: str, views: dict[str, CardFeedbackView]) -> None:
-    """Number and prompt from the installed deck; ids stay stable across versions."""
-    deck = decks.get(slug)
+def _name_cards(slug: str, version: int, language: str, views: dict[str, CardFeedbackView]) -> None:
+    """Number and prompt from the deck (a studio deck at that version); ids stay stable across versions."""
+    deck = decks.get(slug, version)
     if deck is None:
         return
     for number, card in enumerate(deck.cards, start=1):
@@ -122,9 +122,9 @@ def _name_cards(slug: str, language: str, views: dict[str, CardFeedbackView]) ->
             view.prompt = card.prompt.get(language)
 
 
-def deck_titles(language: str) -> dict[str, str]:
-    """The installed decks a reader may choose, slug -> title."""
-    return {slug: deck.title.get(language) for slug, deck in sorted(decks.installed().items())}
+def deck_titles(language: str, organisation_id: int) -> dict[str, str]:
+    """The decks a reader may choose, slug -> title: the deck files and the studio decks they can use."""
+    return {deck.slug: deck.title.get(language) for deck in decks.available(organisation_id)}
 
 
 __all__ = [

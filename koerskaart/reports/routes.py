@@ -205,7 +205,7 @@ def feedback_page() -> Response:
         return cast(Response, current_app.login_manager.unauthorized())  # type: ignore[attr-defined]
     if not feedback.may_read(user):
         return Response(render_template("reports/feedback.html", forbidden=True), status=403)
-    titles = feedback.deck_titles(lang())
+    titles = feedback.deck_titles(lang(), user.organisation_id)
     slug = request.args.get("deck", "")
     if slug not in titles:
         slug = next(iter(titles), "")

@@ -204,3 +204,13 @@ def test_the_command_line_imports_and_exports_the_same_bytes(app: Flask, tmp_pat
     assert unknown.exit_code == 1 and "No organisation" in unknown.stderr
     again = runner.invoke(args=["decks", "import", str(source), "--organisation", "Gemeente Oost"])
     assert again.exit_code == 1 and "is taken" in again.stderr
+
+
+def test_card_feedback_is_offered_for_the_organisations_studio_decks(app: Flask, author: FlaskClient) -> None:
+    deck = _duplicate(author)
+    author.post(f"/studio/{deck.public_id}/publish", data={"note": ""})
+    page = author.get(f"/studio/{deck.public_id}").get_data(as_text=True)
+    assert f"/feedback?deck={COPY}&amp;version=1" in page
+    feedback = author.get(f"/feedback?deck={COPY}&version=1")
+    assert feedback.status_code == 200
+    assert f'value="{COPY}"' in feedback.get_data(as_text=True)
