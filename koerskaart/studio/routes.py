@@ -88,16 +88,21 @@ def duplicate() -> BaseResponse:
 def _deck_page(deck: StudioDeck, draft_form: DraftForm, status: int = 200) -> tuple[str, int]:
     user = _author()
     draft = services.draft_of(deck)
-    text = draft_form.text.data if draft_form.text.data is not None else (draft.text if draft else "")
+    versions = services.published(deck)
+    # A new draft starts from the newest published version: sharpening, not retyping.
+    start = draft.text if draft else (versions[-1].text if versions else "")
+    text = draft_form.text.data if draft_form.text.data is not None else start
     draft_form.text.data = text
     checked = services.check(text, deck.slug) if draft else None
+    shown = services.check(start, deck.slug).deck
     visibility = VisibilityForm(formdata=None, visibility=deck.visibility)
     page = render_template(
         "studio/deck.html",
         deck=deck,
         draft=draft,
         checked=checked,
-        versions=services.published(deck),
+        versions=versions,
+        title=shown.title.get(lang()) if shown is not None else deck.slug,
         editable=services.may_edit(user, deck),
         draft_form=draft_form,
         publish_form=PublishForm(formdata=None),
