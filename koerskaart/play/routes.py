@@ -101,6 +101,7 @@ def deck_for_page(playlist: decks.Playlist, language: str, mixed: bool = False) 
                 "follow_up": [plain_text(question, block=True) for question in follow_up],
                 "follow_up_html": [str(render_block(question)) for question in follow_up],
                 "source": plain(card.source),
+                "source_html": str(render_inline(card.source.get(language))) if card.source else None,
                 "facilitator": plain(card.facilitator, block=True),
                 "facilitator_html": block_html(card.facilitator),
                 "sensitive": card.sensitive,

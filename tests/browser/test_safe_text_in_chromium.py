@@ -37,7 +37,7 @@ ALLOWED_WITH_THE_PAGES_OWN = ALLOWED | {"SPAN"}  # the summary's card number, a 
 
 # Where card text lands: on the phone, the table screen, the summary and the deck page.
 _AUDIT = """(allowed) => {
-  const places = "#card-prompt, #card-body, #followup-list, #card-options, #host-note-text, "
+  const places = "#card-prompt, #card-body, #followup-list, #card-options, #host-note-text, #card-source, "
     + "#answer-area .option__text, .bar__label, #recap h3, .summary-card h3, .summary-table th, "
     + ".deck-route__cards";
   const problems = [];

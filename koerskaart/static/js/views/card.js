@@ -31,7 +31,10 @@ export function renderDiscussion(card, status, strings) {
   for (const question of followups) list.append(h("li", {}, safeFragment(question)));
   const source = $("card-source");
   source.hidden = !(discussing && card.source);
-  source.textContent = card.source ? fmt(strings.source, { source: card.source }) : "";
+  // "Source: %(source)s" around the source's sanitised HTML: the words as text, the source as nodes.
+  const [before, after = ""] = String(strings.source).split("%(source)s");
+  source.replaceChildren();
+  if (card.source_html) source.append(before, safeFragment(card.source_html), after);
 }
 
 /** "n of m answered" (client-state answerProgress(), or null). A live region: set only when it changes. */
