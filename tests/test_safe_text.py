@@ -6,17 +6,26 @@ scheme outside the allow-list; the bundled decks, which use no Markdown, render 
 
 from __future__ import annotations
 
+import csv
 import html
+import io
 import re
+from datetime import UTC, datetime
 
 import pytest
+from flask import render_template_string
 from hypothesis import given
 from hypothesis import strategies as st
 from markupsafe import Markup
 
 from koerskaart.content import load_bundled
 from koerskaart.content.schema import Deck
+from koerskaart.engine import CardKind, RoundStatus, TableStatus
 from koerskaart.markdown import INLINE_TAGS, TAGS, plain_text, render_block, render_inline
+from koerskaart.reports.aggregate import CardAggregate
+from koerskaart.reports.exports import to_csv
+from koerskaart.reports.summary import CardSummary, TeamSummary
+from tests.helpers.apps import fresh_app
 from tests.helpers.hostile_markdown import HOSTILE, LONG
 
 TAG = re.compile(r"<(/?)([a-zA-Z0-9]+)((?:\s[^>]*)?)>")
@@ -131,3 +140,42 @@ def test_the_bundled_decks_render_unchanged(slug: str) -> None:
         assert "<" not in rendered, rendered  # no tag: these decks use no Markdown
         assert html.unescape(rendered) == text
         assert plain_text(text, block=is_block) == text
+
+
+def test_the_team_csv_gets_plain_text_and_keeps_its_formula_guard() -> None:
+    moment = datetime(2026, 3, 1, 10, tzinfo=UTC)
+    summary = TeamSummary("Deck", TableStatus.ENDED, moment, moment, players=5, k=3)
+    aggregate = CardAggregate(0, CardKind.CHOICE, RoundStatus.REVEALED, n=4, counts=(3, 1))
+    summary.cards = [
+        CardSummary(
+            1,
+            "=Wat **echt** telt bij [ons](https://example.org)?",
+            None,
+            CardKind.CHOICE,
+            False,
+            ("*Ruimte*", "+`Regels`"),
+            aggregate,
+        )
+    ]
+    cells = [cell for row in csv_rows(to_csv(summary, str, {})) for cell in row]
+    assert "'=Wat echt telt bij ons?" in cells  # markers gone, the formula guard still there
+    assert "Ruimte" in cells and "'+Regels" in cells
+    assert not any("**" in cell or "](" in cell for cell in cells)
+
+
+def csv_rows(data: bytes) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(data.decode("utf-8-sig")), delimiter=";"))
+
+
+def test_templates_render_card_text_through_the_filters() -> None:
+    with fresh_app() as app, app.test_request_context():
+        rendered = render_template_string(
+            "{{ p|inline_md }}|{{ b|block_md }}|{{ p|plain_md }}|{{ none|inline_md }}",
+            p="**<b>x</b>**",
+            b="- *een*",
+            none=None,
+        )
+    assert (
+        rendered
+        == "<strong>&lt;b&gt;x&lt;/b&gt;</strong>|<ul>\n<li><em>een</em></li>\n</ul>|&lt;b&gt;x&lt;/b&gt;|"
+    )
