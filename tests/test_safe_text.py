@@ -11,6 +11,7 @@ import html
 import io
 import re
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from flask import render_template_string
@@ -19,14 +20,16 @@ from hypothesis import strategies as st
 from markupsafe import Markup
 
 from koerskaart.content import load_bundled
+from koerskaart.content.loader import load_deck_file
 from koerskaart.content.schema import Deck
+from koerskaart.deckprint import deck_print_html, render_deck_pdf
 from koerskaart.engine import CardKind, RoundStatus, TableStatus
 from koerskaart.markdown import INLINE_TAGS, TAGS, plain_text, render_block, render_inline
 from koerskaart.reports.aggregate import CardAggregate
 from koerskaart.reports.exports import to_csv
 from koerskaart.reports.summary import CardSummary, TeamSummary
 from tests.helpers.apps import fresh_app
-from tests.helpers.hostile_markdown import HOSTILE, LONG
+from tests.helpers.hostile_markdown import HOSTILE, LONG, hostile_deck
 
 TAG = re.compile(r"<(/?)([a-zA-Z0-9]+)((?:\s[^>]*)?)>")
 ALLOWED_ATTRIBUTES = {"href", "rel", "target"}
@@ -179,3 +182,34 @@ def test_templates_render_card_text_through_the_filters() -> None:
         rendered
         == "<strong>&lt;b&gt;x&lt;/b&gt;</strong>|<ul>\n<li><em>een</em></li>\n</ul>|&lt;b&gt;x&lt;/b&gt;|"
     )
+
+
+def test_the_print_version_of_a_hostile_deck_holds_only_its_own_markup(tmp_path: Path) -> None:
+    deck, problems = load_deck_file(hostile_deck(tmp_path))
+    assert deck is not None, problems
+    with fresh_app() as app, app.test_request_context():
+        printed = deck_print_html(deck, "nl")
+        assert render_deck_pdf(deck, "nl").startswith(b"%PDF")
+    # The template's cut marks carry a style of its own; everything else is checked.
+    tags = [tag for tag in re.findall(r"<[a-zA-Z][^>]*>", printed) if not tag.startswith('<div class="mark ')]
+    names = {tag[1:].split(">")[0].split()[0].lower() for tag in tags}
+    template = {
+        "html",
+        "head",
+        "meta",
+        "title",
+        "style",
+        "body",
+        "section",
+        "article",
+        "div",
+        "span",
+        "h1",
+        "h2",
+    }
+    assert names <= template | TAGS, names
+    attributes = {name for tag in tags for name in re.findall(r'\s([a-z-]+)="', tag)}
+    assert attributes <= {"charset", "lang", "class", "href", "rel", "target", "name", "content"}, attributes
+    for tag in tags:
+        for scheme in ("javascript:", "vbscript:", "data:"):
+            assert scheme not in html.unescape(tag).lower(), tag
