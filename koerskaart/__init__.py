@@ -63,13 +63,14 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
     csrf.init_app(app)
     limiter.init_app(app)
 
-    from . import auth, conference, headers, health, models, play, reports, studio  # noqa: F401  (models: tables)
+    from . import auth, conference, headers, health, markdown, models, play, reports, studio  # noqa: F401
     from .content import load_bundled
     from .live import decks
     from .live.drops import client_manager
 
     decks.install(app.extensions, load_bundled(Path(d) for d in app.config["DECK_DIRS"]))
     # The composition root: the only module that knows every feature.
+    markdown.init_app(app)  # the inline_md / block_md / plain_md template filters for deck text
     play.init_app(app)  # joining and playing: pages and the /play namespace
     auth.init_app(app)  # Flask-Login, the account pages and `flask users`
     reports.init_app(app)  # team summaries, share links and `flask retention`

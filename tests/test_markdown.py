@@ -29,8 +29,10 @@ def test_the_little_markdown_of_a_guide_renders() -> None:
     assert "<h4>Daarna</h4>" in html
     assert "<strong>niet</strong>" in html and "<em>open</em>" in html
     assert "<ul>" in html and "<ol>" in html and "<blockquote>" in html
-    assert '<a href="https://example.org/meld" rel="noopener noreferrer">integriteit</a>' in html
-    assert '<a href="mailto:kk@example.org" rel="noopener noreferrer">ons</a>' in html
+    assert (
+        '<a href="https://example.org/meld" target="_blank" rel="noopener noreferrer">integriteit</a>' in html
+    )
+    assert '<a href="mailto:kk@example.org" target="_blank" rel="noopener noreferrer">ons</a>' in html
 
 
 HOSTILE = [
@@ -95,4 +97,4 @@ def test_no_input_yields_a_tag_or_attribute_outside_the_list(text: str) -> None:
     assert _tags(html) <= TAGS
     for attributes in re.findall(r"<[a-z0-9]+((?:\s[^>]*)?)>", html):
         names = set(re.findall(r'\s([a-z-]+)="', attributes))
-        assert names <= {"href", "rel"}, html
+        assert names <= {"href", "rel", "target"}, html

@@ -6,6 +6,7 @@ import csv
 import io
 from collections.abc import Callable
 
+from ..markdown import plain_text
 from ..sheets import decimal, text_cell
 from .summary import CardResult, ConferenceSummary, Withheld
 
@@ -44,7 +45,8 @@ def _card_rows(
     shown = card.shown
     if shown is None:
         return [
-            [card.number, text_cell(card.prompt), text_cell(withheld_text(card, summary.k, _))] + [""] * 6
+            [card.number, text_cell(plain_text(card.prompt)), text_cell(withheld_text(card, summary.k, _))]
+            + [""] * 6
         ]
     spread = decimal(card.spread, 2)
     if shown.counts:
@@ -52,8 +54,8 @@ def _card_rows(
         return [
             [
                 card.number,
-                text_cell(card.prompt),
-                text_cell(label),
+                text_cell(plain_text(card.prompt)),
+                text_cell(plain_text(label)),
                 text_cell(_value(count, bands)),
                 shown.n,
                 shown.tables,
@@ -65,7 +67,17 @@ def _card_rows(
         ]
     texts = card.texts or ("",)
     return [
-        [card.number, text_cell(card.prompt), text_cell(text), "", shown.n, shown.tables, "", "", ""]
+        [
+            card.number,
+            text_cell(plain_text(card.prompt)),
+            text_cell(text),
+            "",
+            shown.n,
+            shown.tables,
+            "",
+            "",
+            "",
+        ]
         for text in texts
     ]
 

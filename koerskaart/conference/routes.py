@@ -29,6 +29,7 @@ from ..i18n import band_names, lang, scale_labels
 from ..live import decks, service
 from ..live.codes import format_code
 from ..live.delivery import publish
+from ..markdown import plain_text, render_inline
 from ..models import Conference, Pacing
 from ..pdf import render_pdf
 from ..qr import join_qr_svg
@@ -85,8 +86,13 @@ def cards_for_page(conference: Conference, language: str) -> list[dict[str, Any]
             "index": index,
             "id": card.id,
             "type": card.type.value,
-            "prompt": decks.wording(card, conference.mixed_wording).prompt.get(language),
-            "options": [option.get(language) for option in card.options or []],
+            # Plain text for the dashboard's lists, sanitised HTML for the big screen (safe-html.js).
+            "prompt": plain_text(decks.wording(card, conference.mixed_wording).prompt.get(language)),
+            "prompt_html": str(
+                render_inline(decks.wording(card, conference.mixed_wording).prompt.get(language))
+            ),
+            "options": [plain_text(option.get(language)) for option in card.options or []],
+            "options_html": [str(render_inline(option.get(language))) for option in card.options or []],
             "sensitive": card.sensitive,
             "answerable": card.type.value != "action",
         }
@@ -327,7 +333,10 @@ def _summary_context(conference: Conference, summary: ConferenceSummary, for_pdf
         if card.shown is None or not card.shown.counts:
             continue
         title = _("Answers to card %(number)s", number=card.number)
-        chart = bar_chart(card.labels, card.shown.counts, card.shown.n, title, bands)
+        # Chart labels are SVG text: plain, the Markdown markers stripped.
+        chart = bar_chart(
+            [plain_text(label) for label in card.labels], card.shown.counts, card.shown.n, title, bands
+        )
         # In the PDF an <img> with alt text, which WeasyPrint tags as a Figure (PDF/UA).
         charts[card.number] = as_image(chart, title) if for_pdf else chart
     return {

@@ -28,6 +28,7 @@ from ..headers import embeddable
 from ..i18n import LANG_COOKIE, lang, scale_labels
 from ..live import decks, service
 from ..live.delivery import publish
+from ..markdown import plain_text, render_block, render_inline
 from ..security import local_path, new_token
 from .forms import JoinForm, StartTableForm
 from .sockets import seat_cookie_name
@@ -66,15 +67,25 @@ def deck_summary(deck: Deck, language: str) -> dict[str, Any]:
 
 
 def deck_for_page(playlist: decks.Playlist, language: str, mixed: bool = False) -> dict[str, Any]:
-    """Everything the table page shows of what a table plays, in one language."""
+    """Everything the table page shows of what a table plays, in one language.
 
-    def text(value: Any) -> str | None:
-        return value.get(language) if value is not None else None
+    Card text may hold a little Markdown: each field comes as plain text (markers stripped, for
+    labels, announcements and legends) and as ``*_html``, sanitised by koerskaart/markdown.py,
+    which the page inserts with static/js/lib/safe-html.js.
+    """
+
+    def plain(value: Any, block: bool = False) -> str | None:
+        return plain_text(value.get(language), block=block) if value is not None else None
+
+    def block_html(value: Any) -> str | None:
+        return str(render_block(value.get(language))) if value is not None else None
 
     deck = playlist.deck
     cards = []
     for index, card in enumerate(playlist.cards):
         words = decks.wording(card, mixed)
+        options = [option.get(language) for option in card.options or []]
+        follow_up = [question.get(language) for question in words.follow_up]
         cards.append(
             {
                 "index": index,
@@ -82,12 +93,18 @@ def deck_for_page(playlist: decks.Playlist, language: str, mixed: bool = False) 
                 "type": card.type.value,
                 "phase": card.phase,
                 "phase_title": deck.phase_title(card.phase, language),
-                "prompt": words.prompt.get(language),
-                "body": text(words.body),
-                "options": [option.get(language) for option in card.options or []],
-                "follow_up": [question.get(language) for question in words.follow_up],
-                "source": text(card.source),
-                "facilitator": text(card.facilitator),
+                "prompt": plain_text(words.prompt.get(language)),
+                "prompt_html": str(render_inline(words.prompt.get(language))),
+                "body": plain(words.body, block=True),
+                "body_html": block_html(words.body),
+                "options": [plain_text(option) for option in options],
+                "options_html": [str(render_inline(option)) for option in options],
+                "follow_up": [plain_text(question, block=True) for question in follow_up],
+                "follow_up_html": [str(render_block(question)) for question in follow_up],
+                "source": plain(card.source),
+                "source_html": str(render_inline(card.source.get(language))) if card.source else None,
+                "facilitator": plain(card.facilitator, block=True),
+                "facilitator_html": block_html(card.facilitator),
                 "sensitive": card.sensitive,
                 "max_length": card.max_length or 280,
             }

@@ -7,6 +7,7 @@ import io
 import re
 from collections.abc import Callable
 
+from ..markdown import plain_text
 from ..sheets import decimal as _number
 from ..sheets import text_cell as _text
 from .aggregate import CardAggregate, Measure
@@ -53,8 +54,8 @@ def to_csv(summary: TeamSummary, _: Translate, bands: dict[str, str]) -> bytes:
                     [
                         card.number,
                         _text(card.phase or ""),
-                        _text(card.prompt),
-                        _text(label),
+                        _text(plain_text(card.prompt)),
+                        _text(plain_text(label)),
                         _text(_value(count, bands)),
                         aggregate.n,
                         _number(aggregate.median),
@@ -68,7 +69,14 @@ def to_csv(summary: TeamSummary, _: Translate, bands: dict[str, str]) -> bytes:
         else:
             for text in aggregate.texts:
                 writer.writerow(
-                    [card.number, _text(card.phase or ""), _text(card.prompt), _text(text), "", aggregate.n]
+                    [
+                        card.number,
+                        _text(card.phase or ""),
+                        _text(plain_text(card.prompt)),
+                        _text(text),
+                        "",
+                        aggregate.n,
+                    ]
                     + [""] * 6
                 )
     for action in summary.actions:
@@ -112,19 +120,19 @@ def _facts(aggregate: CardAggregate, _: Translate, ngettext: Plural) -> str:
 
 def _card_md(card: CardSummary, _: Translate, ngettext: Plural, bands: dict[str, str]) -> list[str]:
     aggregate = card.aggregate
-    lines = [f"### {card.number}. {_md(card.prompt)}", ""]
+    lines = [f"### {card.number}. {_md(plain_text(card.prompt))}", ""]
     if aggregate.counts:
         earlier = card.earlier
         if earlier is None:
             lines += [f"| {_('Answer')} | {_('Count')} |", "|---|---:|"]
             lines += [
-                f"| {_md(label)} | {_value(count, bands)} |"
+                f"| {_md(plain_text(label))} | {_value(count, bands)} |"
                 for label, count in zip(card.labels, aggregate.counts, strict=False)
             ]
         else:
             lines += [f"| {_('Answer')} | {_('Count')} | {_('Last time')} |", "|---|---:|---:|"]
             lines += [
-                f"| {_md(label)} | {_value(count, bands)} | {_value(then, bands)} |"
+                f"| {_md(plain_text(label))} | {_value(count, bands)} | {_value(then, bands)} |"
                 for label, count, then in zip(card.labels, aggregate.counts, earlier.counts, strict=False)
             ]
         lines.append("")
@@ -139,7 +147,7 @@ def _card_md(card: CardSummary, _: Translate, ngettext: Plural, bands: dict[str,
                 "|---|---:|---:|",
             ]
             lines += [
-                f"| {_md(label)} | {_value(m, bands)} | {_value(e, bands)} |"
+                f"| {_md(plain_text(label))} | {_value(m, bands)} | {_value(e, bands)} |"
                 for label, m, e in zip(card.labels, managers, employees, strict=False)
             ]
             lines.append("")
@@ -174,7 +182,7 @@ def _comparison_md(summary: TeamSummary, _: Translate) -> list[str]:
 
 def _card_item(number: int, prompt: str) -> str:
     """A list item naming a card: "- 3\\. Prompt" (a bare "3." would start a numbered list inside it)."""
-    return f"- {number}\\. {_md(prompt)}"
+    return f"- {number}\\. {_md(plain_text(prompt))}"
 
 
 def _ranked_item(summary: TeamSummary, number: int, _: Translate) -> str:

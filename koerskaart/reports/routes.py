@@ -13,6 +13,7 @@ from flask_login import current_user
 from ..charts import as_image, bar_chart
 from ..forms import ActionForm
 from ..i18n import band_names, lang
+from ..markdown import plain_text
 from ..models import Table, User
 from ..pdf import render_pdf
 from . import feedback, services, sharing
@@ -65,7 +66,15 @@ def _context(
             continue
         title = _("Answers to card %(number)s", number=card.number)
         earlier = (card.earlier.counts, card.earlier.n) if card.earlier else None
-        chart = bar_chart(card.labels, card.aggregate.counts, card.aggregate.n, title, bands, earlier=earlier)
+        # Chart labels are SVG text: plain, the Markdown markers stripped.
+        chart = bar_chart(
+            [plain_text(label) for label in card.labels],
+            card.aggregate.counts,
+            card.aggregate.n,
+            title,
+            bands,
+            earlier=earlier,
+        )
         # In the PDF an <img> with alt text, which WeasyPrint tags as a Figure (PDF/UA).
         charts[card.number] = as_image(chart, title) if for_pdf else chart
     if token is None:

@@ -21,6 +21,11 @@ test("scale cards send 1-5, choice cards the option index, other cards nothing",
     { value: 0, label: "A" },
     { value: 1, label: "B" },
   ]);
+  // With the page's sanitised HTML next to the plain labels (lib/safe-html.js inserts it).
+  assert.deepEqual(answerChoices({ type: "choice", options: ["A", "B"], options_html: ["<em>A</em>", "B"] }, SCALES), [
+    { value: 0, label: "A", html: "<em>A</em>" },
+    { value: 1, label: "B", html: "B" },
+  ]);
   assert.deepEqual(answerChoices({ type: "open" }, SCALES), []);
   assert.deepEqual(answerChoices({ type: "action" }, SCALES), []);
 });

@@ -38,7 +38,7 @@ def test_the_deck_page_shows_routes_guide_colophon_and_downloads(client: FlaskCl
     assert "Kort" in html and f"{short} minuten" in html
     assert "Plus alle kaarten van 2 fasen die je kiest uit: Kijken, Doen, Leren" in html
     assert "<h3>Waarom dit spel</h3>" in html  # the guide's Markdown, rendered
-    assert '<a href="https://example.org/vertrouwen" rel="noopener noreferrer">' in html
+    assert '<a href="https://example.org/vertrouwen" target="_blank" rel="noopener noreferrer">' in html
     assert "<script>alert" not in html  # the guide's script tag stays text
     assert "Academie Proef" in html and "nog geen" in html and "proef@example.org" in html
     assert f'href="/decks/{FULL.slug}/print-nl.pdf"' in html and "Printversie (PDF, Nederlands)" in html

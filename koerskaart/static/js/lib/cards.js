@@ -1,13 +1,15 @@
 /* KoersKaart: facts about a card of the deck (data.deck.cards[i]) that both the phone
    and the table screen need. Pure: no DOM, no window (unit-tested in tests/js). */
 
-/** Labels of a card's answer values, in value order, with the value each one sends. */
+/** Labels of a card's answer values, in value order, with the value each one sends (and, for a
+    choice card, the option's sanitised HTML: lib/safe-html.js). */
 export function answerChoices(card, scaleLabels) {
   if (card.type === "statement" || card.type === "frequency") {
     return (scaleLabels[card.type] || []).map((label, i) => ({ value: i + 1, label }));
   }
   if (card.type === "choice") {
-    return (card.options || []).map((label, i) => ({ value: i, label }));
+    const html = card.options_html || [];
+    return (card.options || []).map((label, i) => (html[i] ? { value: i, label, html: html[i] } : { value: i, label }));
   }
   return [];
 }

@@ -3,6 +3,7 @@
    (sent, pending, in flight) lives in lib/client-state.js; this only shows it. */
 
 import { $, clear, h, isAvailable, setAvailable } from "../lib/dom.js";
+import { safeFragment } from "../lib/safe-html.js";
 import { fmt } from "../lib/format.js";
 import { answerChoices } from "../lib/cards.js";
 import { answerNote, sendButton, shownValue } from "../lib/client-state.js";
@@ -105,7 +106,9 @@ function options(card, cardIndex, restore, scaleLabels, onChange) {
           "label",
           { for: id, class: "option__face" },
           h("span", { class: "option__mark", "aria-hidden": "true" }),
-          h("span", { class: "option__text", text: choice.label })
+          choice.html
+            ? h("span", { class: "option__text" }, safeFragment(choice.html))
+            : h("span", { class: "option__text", text: choice.label })
         )
       )
     );

@@ -1,19 +1,21 @@
 /* KoersKaart: the card on the table, on the phone and the table screen: phase, progress,
    prompt and body, the "fewer than k" notice, the answer count, the choice options (the
-   screen), the follow-up questions and the source once the table is talking. */
+   screen), the follow-up questions and the source once the table is talking. Card text comes
+   as sanitised HTML (the `*_html` fields, see lib/safe-html.js). */
 
 import { $, clear, h } from "../lib/dom.js";
 import { fmt } from "../lib/format.js";
 import { isAnswerable, isDiscussing } from "../lib/cards.js";
+import { safeFragment, setHtml } from "../lib/safe-html.js";
 
 /** Phase, "Card n of m", prompt, body and the discussion-only notice. */
 export function renderCardHead(card, table, status, strings) {
   const idx = table.card_index;
   $("phase").textContent = card.phase_title || "";
   $("card-progress").textContent = fmt(strings.card_of, { n: idx + 1, total: table.card_count });
-  $("card-prompt").textContent = card.prompt;
+  setHtml($("card-prompt"), card.prompt_html);
   const body = $("card-body");
-  body.textContent = card.body || "";
+  setHtml(body, card.body_html);
   body.hidden = !card.body;
   const notice = $("card-discussion-only");
   notice.hidden = !(table.discussion_only && isAnswerable(card) && status === "open");
@@ -23,13 +25,16 @@ export function renderCardHead(card, table, status, strings) {
 /** Follow-up questions and the source: shown once the table is talking about the card. */
 export function renderDiscussion(card, status, strings) {
   const discussing = isDiscussing(card, status);
-  const followups = card.follow_up || [];
+  const followups = card.follow_up_html || [];
   $("followups").hidden = !(discussing && followups.length);
   const list = clear($("followup-list"));
-  for (const question of followups) list.append(h("li", { text: question }));
+  for (const question of followups) list.append(h("li", {}, safeFragment(question)));
   const source = $("card-source");
   source.hidden = !(discussing && card.source);
-  source.textContent = card.source ? fmt(strings.source, { source: card.source }) : "";
+  // "Source: %(source)s" around the source's sanitised HTML: the words as text, the source as nodes.
+  const [before, after = ""] = String(strings.source).split("%(source)s");
+  source.replaceChildren();
+  if (card.source_html) source.append(before, safeFragment(card.source_html), after);
 }
 
 /** "n of m answered" (client-state answerProgress(), or null). A live region: set only when it changes. */
@@ -44,12 +49,12 @@ export function renderChoiceOptions(card, status) {
   const options = clear($("card-options"));
   const show = card.type === "choice" && status === "open";
   options.hidden = !show;
-  if (show) for (const option of card.options) options.append(h("li", { text: option }));
+  if (show) for (const option of card.options_html) options.append(h("li", {}, safeFragment(option)));
 }
 
 /** The deck's note for whoever leads the table, on the host's phone only. */
 export function renderHostNote(card, host) {
   const note = $("host-note");
   note.hidden = !(host && card.facilitator);
-  $("host-note-text").textContent = card.facilitator || "";
+  setHtml($("host-note-text"), card.facilitator_html);
 }

@@ -5,6 +5,7 @@
    Each card's control is built once and kept, so a re-render never loses a typed comment. */
 
 import { $, announce, h } from "../lib/dom.js";
+import { safeFragment } from "../lib/safe-html.js";
 
 export const VERDICTS = ["unclear", "strong", "not_relevant"];
 const COMMENT_MAX = 280;
@@ -136,7 +137,7 @@ function build(i, deck, { strings: S, send }) {
   return h(
     "div",
     { class: "feedback__item", "data-card-index": i, "data-testid": "feedback-item" },
-    h("p", { class: "feedback__prompt", text: card ? card.prompt : "" }),
+    h("p", { class: "feedback__prompt" }, safeFragment(card ? card.prompt_html : "")),
     group,
     h("p", { class: "feedback__thanks", text: S.feedback_thanks, hidden: true, tabindex: -1 })
   );

@@ -3,6 +3,7 @@
    screen's (views/result.js), so sensitive cards show bands in words, never counts. */
 
 import { $, clear, h } from "../lib/dom.js";
+import { setHtml } from "../lib/safe-html.js";
 import { groupsToShow, peopleAtTables, spreadSentence } from "../lib/plenary.js";
 import { shortUrl } from "./lobby.js";
 import { renderResult } from "./result.js";
@@ -21,7 +22,7 @@ export function renderJoin(event, showQr) {
 /** The prompt of the card on the screen, in the waiting and the result view. */
 export function renderPrompt(event, card) {
   document.querySelectorAll(".plenary-name").forEach((el) => (el.textContent = event.name));
-  document.querySelectorAll(".plenary-prompt").forEach((el) => (el.textContent = card ? card.prompt : ""));
+  document.querySelectorAll(".plenary-prompt").forEach((el) => setHtml(el, card ? card.prompt_html : ""));
 }
 
 /**

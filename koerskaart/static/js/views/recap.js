@@ -2,6 +2,7 @@
    a recap of every card with its frozen result, or what became of it. */
 
 import { $, clear, h } from "../lib/dom.js";
+import { safeFragment } from "../lib/safe-html.js";
 import { fmt } from "../lib/format.js";
 import { renderActions } from "./actions.js";
 import { renderOutcome } from "./result.js";
@@ -18,7 +19,7 @@ export function renderRecap(listEl, deck, table, opts) {
     const meta = [fmt(strings.card_of, { n: i + 1, total: deck.cards.length })];
     if (card.phase_title) meta.unshift(card.phase_title);
     item.append(h("p", { class: "recap__meta", text: meta.join(" · ") }));
-    item.append(h("h3", { text: card.prompt }));
+    item.append(h("h3", {}, safeFragment(card.prompt_html)));
     if (card.type === "action") {
       const own = (table.actions || []).filter((a) => a.card_index === i);
       if (!status) item.append(h("p", { class: "recap__status", text: strings.not_played }));

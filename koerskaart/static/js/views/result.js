@@ -3,6 +3,7 @@
    "skipped", "discussed", "not played". */
 
 import { $, clear, h } from "../lib/dom.js";
+import { safeFragment } from "../lib/safe-html.js";
 import { fmt } from "../lib/format.js";
 import { answerChoices, showsOutcome, threshold } from "../lib/cards.js";
 
@@ -64,7 +65,9 @@ export function renderResult(card, result, opts) {
     const item = h(
       "li",
       { class: "bar" + (isApprox ? " is-band" : "") + (uniqueTop && count === top ? " is-top" : "") },
-      h("span", { class: "bar__label", text: label }),
+      choices[i] && choices[i].html
+        ? h("span", { class: "bar__label" }, safeFragment(choices[i].html))
+        : h("span", { class: "bar__label", text: label }),
       h("span", { class: "visually-hidden", text: ": " }),
       h("span", {
         class: "bar__value",
