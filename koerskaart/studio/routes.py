@@ -176,3 +176,6 @@ def _yaml(found: StudioDeck, version: DeckVersion) -> Response:
     response = Response(version.text, mimetype="application/yaml")
     response.headers["Content-Disposition"] = f'attachment; filename="{found.slug}-v{version.number}.yaml"'
     return response
+
+
+from . import diff_pages  # noqa: E402,F401  (registers the version comparison on bp)
