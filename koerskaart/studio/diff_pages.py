@@ -1,4 +1,7 @@
-"""The studio's version comparison: what changed between two versions of a deck, card by card."""
+"""The studio's version comparison: what changed between two versions of a deck, card by card.
+
+routes.py puts ``diff`` on the studio blueprint as GET /studio/<public_id>/diff.
+"""
 
 from __future__ import annotations
 
@@ -16,7 +19,6 @@ from ..i18n import lang
 from ..models import DeckVersion, StudioDeck, User, VersionStatus
 from ..security import login_required
 from . import services
-from .routes import bp
 
 
 @dataclass(frozen=True)
@@ -130,7 +132,6 @@ def summary(diff: DeckDiff) -> str:
     return ", ".join(parts)
 
 
-@bp.get("/<public_id>/diff")
 @login_required
 def diff(public_id: str) -> str:
     user = _author()
