@@ -11,7 +11,7 @@ from ..i18n import lang
 from ..live import decks
 from ..models import DeckVersion, StudioDeck, User, VersionStatus, Visibility
 from ..security import login_required
-from . import services
+from . import diff_pages, services
 from .forms import DraftForm, DuplicateForm, ImportForm, PublishForm, VisibilityForm
 
 bp = Blueprint("studio", __name__, url_prefix="/studio")
@@ -181,3 +181,6 @@ def _yaml(found: StudioDeck, version: DeckVersion) -> Response:
     response = Response(version.text, mimetype="application/yaml")
     response.headers["Content-Disposition"] = f'attachment; filename="{found.slug}-v{version.number}.yaml"'
     return response
+
+
+bp.add_url_rule("/<public_id>/diff", "diff", diff_pages.diff)  # comparing versions: diff_pages.py
