@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import html
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -15,24 +14,11 @@ from sqlalchemy import select
 
 from koerskaart.extensions import db
 from koerskaart.models import DeckVersion, StudioDeck
-from tests.helpers.apps import fresh_app
 from tests.helpers.users import log_in, make_user
 
 SV = "sociale-veiligheid"
 COPY = f"{SV}-kopie"
 NEW_PROMPT = "Wat maakt het hier <veilig> om iets te zeggen?"
-
-
-@pytest.fixture
-def app() -> Iterator[Flask]:
-    with fresh_app(bundled=True) as app:
-        yield app
-
-
-@pytest.fixture
-def author(app: Flask) -> FlaskClient:
-    make_user("auteur@oost.example", role="author")
-    return log_in(app, "auteur@oost.example")
 
 
 def _page(client: FlaskClient, url: str, status: int = 200, language: str = "nl") -> str:

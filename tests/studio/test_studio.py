@@ -5,11 +5,9 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pytest
 import yaml
 from flask import Flask
 from flask.testing import FlaskClient
@@ -18,23 +16,10 @@ from sqlalchemy import select
 from koerskaart.content import load_deck_file
 from koerskaart.extensions import db
 from koerskaart.models import DeckVersion, StudioDeck, Table
-from tests.helpers.apps import fresh_app
 from tests.helpers.users import log_in, make_user
 
 SV = "sociale-veiligheid"
 COPY = f"{SV}-kopie"
-
-
-@pytest.fixture
-def app() -> Iterator[Flask]:
-    with fresh_app(bundled=True) as app:
-        yield app
-
-
-@pytest.fixture
-def author(app: Flask) -> FlaskClient:
-    make_user("auteur@oost.example", role="author")
-    return log_in(app, "auteur@oost.example")
 
 
 def _duplicate(client: FlaskClient) -> StudioDeck:
