@@ -371,7 +371,7 @@ class Server:
             if self.process.poll() is not None:
                 raise RuntimeError(f"{self.kind} server exited early:\n{self.output()[-3000:]}")
             try:
-                with urllib.request.urlopen(self.url + "/", timeout=2) as response:
+                with urllib.request.urlopen(self.url + "/healthz", timeout=2) as response:
                     if response.status == 200:
                         return
             except OSError:

@@ -72,7 +72,9 @@ class RealServer:
             if self.process.poll() is not None:
                 raise RuntimeError(f"server exited early:\n{self.output()}")
             try:
-                if requests.get(self.url + "/", timeout=1).status_code == 200:
+                # /healthz: the process answers. The home page reads the database, which a process
+                # started before the release step's migration cannot yet.
+                if requests.get(self.url + "/healthz", timeout=1).status_code == 200:
                     return
             except requests.RequestException:
                 pass
