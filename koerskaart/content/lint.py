@@ -60,7 +60,7 @@ class Finding:
         return f"{where}: {self.message}"
 
 
-def _texts(deck: Deck) -> list[tuple[str | None, str, Text]]:
+def translatable_texts(deck: Deck) -> list[tuple[str | None, str, Text]]:
     """Every translatable text as (card id or None, field path, text)."""
     found: list[tuple[str | None, str, Text]] = [
         (None, "title", deck.title),
@@ -133,7 +133,7 @@ def lint(deck: Deck) -> list[Finding]:
         if card.id in seen:
             findings.append(Finding(slug, card.id, DUPLICATE_CARD_ID, "card id used twice in this deck"))
         seen.add(card.id)
-    for card_id, path, text in _texts(deck):
+    for card_id, path, text in translatable_texts(deck):
         missing = [lang for lang in ("nl", "en") if not (getattr(text, lang) or "").strip()]
         if missing:
             findings.append(

@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from flask import abort, render_template, request
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from flask_login import current_user
 
 from ..content import Deck, Problem
 from ..content.diff import DeckDiff, FieldChange, LanguageChange, diff_decks
@@ -18,7 +17,7 @@ from ..content.yamlio import parse_deck_text
 from ..i18n import lang
 from ..models import DeckVersion, StudioDeck, User, VersionStatus
 from ..security import login_required
-from . import services
+from . import access, services
 
 
 @dataclass(frozen=True)
@@ -28,13 +27,6 @@ class Side:
     version: DeckVersion
     deck: Deck | None
     problems: list[Problem]
-
-
-def _author() -> User:
-    user: User = current_user._get_current_object()
-    if user.role not in services.EDITING_ROLES:
-        abort(403)
-    return user
 
 
 def comparable(user: User, deck: StudioDeck) -> list[DeckVersion]:
@@ -134,7 +126,7 @@ def summary(diff: DeckDiff) -> str:
 
 @login_required
 def diff(public_id: str) -> str:
-    user = _author()
+    user = access.author()
     deck = services.deck_for(user, public_id)
     if deck is None:
         abort(404)  # another organisation's private deck is as absent as a missing one

@@ -4,37 +4,22 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
 from werkzeug.wrappers import Response as BaseResponse
 
 from ..i18n import lang
 from ..live import decks
-from ..models import DeckVersion, StudioDeck, User, VersionStatus, Visibility
+from ..models import DeckVersion, StudioDeck, VersionStatus, Visibility
 from ..security import login_required
-from . import diff_pages, services
+from . import access, diff_pages, services, translation_pages
 from .forms import DraftForm, DuplicateForm, ImportForm, PublishForm, VisibilityForm
 
 bp = Blueprint("studio", __name__, url_prefix="/studio")
 
 
-def _author() -> User:
-    user: User = current_user._get_current_object()
-    if user.role not in services.EDITING_ROLES:
-        abort(403)
-    return user
-
-
-def _deck(public_id: str) -> StudioDeck:
-    found = services.deck_for(_author(), public_id)
-    if found is None:
-        abort(404)  # another organisation's private deck is as absent as a missing one
-    return found
-
-
 @bp.get("/")
 @login_required
 def home() -> str:
-    user = _author()
+    user = access.author()
     return render_template(
         "studio/home.html",
         studio_decks=services.visible_decks(user),
@@ -49,7 +34,7 @@ def home() -> str:
 @bp.post("/import")
 @login_required
 def import_deck() -> BaseResponse | tuple[str, int]:
-    user = _author()
+    user = access.author()
     form = ImportForm()
     if form.validate_on_submit():
         try:
@@ -73,7 +58,7 @@ def import_deck() -> BaseResponse | tuple[str, int]:
 @bp.post("/duplicate")
 @login_required
 def duplicate() -> BaseResponse:
-    user = _author()
+    user = access.author()
     form = DuplicateForm()
     if not form.validate_on_submit():
         abort(400)
@@ -86,7 +71,7 @@ def duplicate() -> BaseResponse:
 
 
 def _deck_page(deck: StudioDeck, draft_form: DraftForm, status: int = 200) -> tuple[str, int]:
-    user = _author()
+    user = access.author()
     draft = services.draft_of(deck)
     versions = services.published(deck)
     # A new draft starts from the newest published version: sharpening, not retyping.
@@ -115,19 +100,19 @@ def _deck_page(deck: StudioDeck, draft_form: DraftForm, status: int = 200) -> tu
 @bp.get("/<public_id>")
 @login_required
 def deck(public_id: str) -> tuple[str, int]:
-    return _deck_page(_deck(public_id), DraftForm(formdata=None))
+    return _deck_page(access.author_deck(public_id), DraftForm(formdata=None))
 
 
 @bp.post("/<public_id>/draft")
 @login_required
 def save_draft(public_id: str) -> BaseResponse | tuple[str, int]:
-    found = _deck(public_id)
-    if not services.may_edit(_author(), found):
+    found = access.author_deck(public_id)
+    if not services.may_edit(access.author(), found):
         abort(403)
     form = DraftForm()
     if not form.validate_on_submit():
         return _deck_page(found, form, 400)
-    services.save_draft(_author(), found, form.text.data or "")
+    services.save_draft(access.author(), found, form.text.data or "")
     flash(_("Draft saved."), "info")
     return redirect(url_for("studio.deck", public_id=public_id))
 
@@ -135,14 +120,14 @@ def save_draft(public_id: str) -> BaseResponse | tuple[str, int]:
 @bp.post("/<public_id>/publish")
 @login_required
 def publish(public_id: str) -> BaseResponse | tuple[str, int]:
-    found = _deck(public_id)
-    if not services.may_edit(_author(), found):
+    found = access.author_deck(public_id)
+    if not services.may_edit(access.author(), found):
         abort(403)
     form = PublishForm()
     if not form.validate_on_submit():
         abort(400)
     try:
-        version = services.publish(_author(), found, form.note.data or "")
+        version = services.publish(access.author(), found, form.note.data or "")
     except services.StudioError as exc:
         flash(str(exc), "error")
         return _deck_page(found, DraftForm(formdata=None), 400)
@@ -155,23 +140,23 @@ def publish(public_id: str) -> BaseResponse | tuple[str, int]:
 @bp.post("/<public_id>/visibility")
 @login_required
 def visibility(public_id: str) -> BaseResponse:
-    found = _deck(public_id)
-    if not services.may_edit(_author(), found):
+    found = access.author_deck(public_id)
+    if not services.may_edit(access.author(), found):
         abort(403)
     form = VisibilityForm()
     if not form.validate_on_submit():
         abort(400)
-    services.set_visibility(_author(), found, Visibility(form.visibility.data))
+    services.set_visibility(access.author(), found, Visibility(form.visibility.data))
     return redirect(url_for("studio.deck", public_id=public_id))
 
 
 @bp.get("/<public_id>/v<int:number>.yaml")
 @login_required
 def export(public_id: str, number: int) -> Response:
-    found = _deck(public_id)
+    found = access.author_deck(public_id)
     version = next((v for v in found.versions if v.number == number), None)
     if version is None or (
-        version.status != VersionStatus.PUBLISHED.value and not services.may_edit(_author(), found)
+        version.status != VersionStatus.PUBLISHED.value and not services.may_edit(access.author(), found)
     ):
         abort(404)
     return _yaml(found, version)
@@ -184,3 +169,4 @@ def _yaml(found: StudioDeck, version: DeckVersion) -> Response:
 
 
 bp.add_url_rule("/<public_id>/diff", "diff", diff_pages.diff)  # comparing versions: diff_pages.py
+bp.add_url_rule("/<public_id>/translations", "translations", login_required(translation_pages.translations))

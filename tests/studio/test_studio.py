@@ -199,3 +199,18 @@ def test_card_feedback_is_offered_for_the_organisations_studio_decks(app: Flask,
     feedback = author.get(f"/feedback?deck={COPY}&version=1")
     assert feedback.status_code == 200
     assert f'value="{COPY}"' in feedback.get_data(as_text=True)
+
+
+def test_translations_side_by_side_list_the_missing_english_first(app: Flask, author: FlaskClient) -> None:
+    deck = _duplicate(author)
+    raw = yaml.safe_load(_draft(deck).text)
+    del raw["cards"][2]["prompt"]["en"]  # a draft may be incomplete: lint lists it, the page shows it
+    raw["languages"] = ["nl", "en"]
+    author.post(f"/studio/{deck.public_id}/draft", data={"text": yaml.safe_dump(raw, allow_unicode=True)})
+    page = author.get(f"/studio/{deck.public_id}/translations").get_data(as_text=True)
+    card = raw["cards"][2]["id"]
+    assert "1 tekst heeft nog geen Engels" in page
+    first = page.index('class="translation translation--missing"')
+    assert page.index(f"<code>{card} · prompt</code>") > first
+    assert page.index(f"<code>{card} · prompt</code>") < page.index('class="translation"')
+    assert author.get(f"/studio/{deck.public_id}/translations?version=9").status_code == 404
