@@ -246,12 +246,7 @@ def qr_sheet(event_id: str) -> str:
 
 def _seated(conference: Conference, table_public_id: str, token: str) -> BaseResponse:
     response = redirect(url_for("play.table", table_id=table_public_id))
-    cookie = {
-        "max_age": current_app.config["SEAT_COOKIE_MAX_AGE"],
-        "httponly": True,
-        "secure": current_app.config["SESSION_COOKIE_SECURE"],
-        "samesite": "Lax",
-    }
+    cookie = service.seat_cookie_options()
     response.set_cookie(service.seat_cookie_name(table_public_id), token, **cookie)
     response.set_cookie(_event_cookie(conference.public_id), token, **cookie)
     return response

@@ -8,6 +8,7 @@ deck version cannot shift what a stored round was about.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from itertools import combinations
@@ -138,24 +139,30 @@ def card_rule(card: Card) -> CardRule:
     )
 
 
-def playlist(slug: str, card_ids: Sequence[str] | None = None, version: int | None = None) -> Playlist | None:
+def playlist(
+    slug: str, card_ids: Sequence[str] | None = None, version: int | None = None, text: str | None = None
+) -> Playlist | None:
     """What a table with these stored card ids plays; None if the deck or one of its cards is gone.
 
     ``card_ids`` None is the whole deck (tables from before routes, other decks). ``version`` is
     the table's: a studio deck is played at the version the table started with; a deck file has
-    one version, its retired cards keep older tables readable.
+    one version, its retired cards keep older tables readable. ``text``: a play-test's draft text.
     """
-    if slug in installed():
+    key_slug = slug
+    if text is not None:  # a play-test plays the draft's text as it was when the test started
+        version = None
+        key_slug = f"{slug}#{hashlib.sha256(text.encode()).hexdigest()[:24]}"
+    elif slug in installed():
         version = None
     elif version is None:
         newest = studio_version(slug)
         version = newest.version if newest is not None else None
-    key = (slug, version, tuple(card_ids) if card_ids is not None else None)
+    key = (key_slug, version, tuple(card_ids) if card_ids is not None else None)
     cache: dict[tuple[str, int | None, tuple[str, ...] | None], Playlist | None]
     cache = current_app.extensions[PLAYLISTS_KEY]
     if key in cache:
         return cache[key]
-    deck = get(slug, version)
+    deck = parse_deck_text(text, "playtest.yaml")[0] if text is not None else get(slug, version)
     found: Playlist | None = None
     if deck is not None:
         cards = list(deck.cards) if card_ids is None else deck.cards_by_id(list(card_ids))
@@ -174,10 +181,10 @@ def _rule(slug: str, card: Card) -> CardRule:
 
 
 def rules(
-    slug: str, card_ids: Sequence[str] | None = None, version: int | None = None
+    slug: str, card_ids: Sequence[str] | None = None, version: int | None = None, text: str | None = None
 ) -> tuple[CardRule, ...]:
     """Card rules of what a table plays; KeyError when the deck or a card is no longer installed."""
-    found = playlist(slug, card_ids, version)
+    found = playlist(slug, card_ids, version, text)
     if found is None:
         raise KeyError(slug)
     return found.rules

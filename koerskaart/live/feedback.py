@@ -59,6 +59,7 @@ def record(table_public_id: str, seat_id: str, card_index: int, verdict: str, co
                     organisation_id=table.organisation_id,
                     verdict=verdict,
                     comment=text or None,
+                    playtest=table.deck_text is not None,
                 )
             )
             seat.feedback_cards = [*done, card_index]  # a new list: JSON columns track assignment only

@@ -15,7 +15,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 from flask import current_app, url_for
 from sqlalchemy import func, select
@@ -66,7 +66,26 @@ def seat_cookie_name(table_public_id: str) -> str:
     return f"kk_seat_{table_public_id}"
 
 
+def seat_cookie_options() -> dict[str, Any]:
+    """How every page that seats someone sets that cookie."""
+    return {
+        "max_age": current_app.config["SEAT_COOKIE_MAX_AGE"],
+        "httponly": True,
+        "secure": current_app.config["SESSION_COOKIE_SECURE"],
+        "samesite": "Lax",
+    }
+
+
 serialised = _serialised  # the conference feature serialises an event's seating the same way
+
+
+@dataclass(frozen=True)
+class Playtest:
+    """A studio draft played before it is published: its deck, its text as of now, its number."""
+
+    deck: Deck
+    text: str
+    number: int
 
 
 def create_table(
@@ -77,6 +96,7 @@ def create_table(
     team_label: str | None = None,
     route: str = "",
     chosen_phases: tuple[str, ...] = (),
+    playtest: Playtest | None = None,
 ) -> tuple[Table, str, str, str]:
     """A new table with its host seated; returns (table, host seat id, rejoin token, screen key).
 
@@ -84,7 +104,7 @@ def create_table(
     carry the facilitator's name for the team (anonymous tables never do). The table plays
     the cards of ``route`` (the whole deck by default); ValueError for an unknown deck or route.
     """
-    deck = decks.get(deck_slug)
+    deck = playtest.deck if playtest is not None else decks.get(deck_slug)
     if deck is None:
         raise ValueError("unknown deck")
     cards = deck.route_cards(route, chosen_phases)
@@ -95,7 +115,8 @@ def create_table(
         join_code=_free_code(),
         screen_key_hash=token_hash(screen_key),
         deck_slug=deck.slug,
-        deck_version=deck.version,
+        deck_version=playtest.number if playtest is not None else deck.version,
+        deck_text=playtest.text if playtest is not None else None,
         route=route_label(route),
         card_ids=[card.id for card in cards],
         mixed_wording=mixed_route(deck, route),
@@ -458,6 +479,7 @@ __all__ = [
     "Connected",
     "Mover",
     "NotAuthenticated",
+    "Playtest",
     "RoundOpen",
     "TableUnavailable",
     "connect",
@@ -476,6 +498,7 @@ __all__ = [
     "seat_at",
     "seat_by_token",
     "seat_cookie_name",
+    "seat_cookie_options",
     "serialised",
     "unseat",
 ]

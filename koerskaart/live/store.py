@@ -80,6 +80,7 @@ _TABLE_COLUMNS = (
     _tables.c.deck_slug,
     _tables.c.deck_version,
     _tables.c.card_ids,
+    _tables.c.deck_text,
     _tables.c.k,
     _tables.c.k_text,
     _tables.c.capacity,
@@ -374,7 +375,7 @@ def _read_rest(conn: Connection, table: Any) -> _Rest:
 def _build(table: Any, rest: _Rest) -> Stored:
     """New engine objects from the table's row and ``rest``: nothing handed out is shared."""
     state = TableState(
-        cards=decks.rules(table.deck_slug, table.card_ids, table.deck_version),
+        cards=decks.rules(table.deck_slug, table.card_ids, table.deck_version, table.deck_text),
         settings=Settings(k=table.k, k_text=table.k_text, capacity=table.capacity, steered=table.steered),
         status=TableStatus(table.status),
         locked=table.locked,
@@ -418,7 +419,7 @@ def _build(table: Any, rest: _Rest) -> Stored:
 def empty(table: Table) -> Stored:
     """A table that was just flushed and has nothing yet: no need to read it back."""
     state = TableState(
-        cards=decks.rules(table.deck_slug, table.card_ids, table.deck_version),
+        cards=decks.rules(table.deck_slug, table.card_ids, table.deck_version, table.deck_text),
         settings=Settings(k=table.k, k_text=table.k_text, capacity=table.capacity, steered=table.steered),
         hold_at=table.hold_at,
     )

@@ -122,3 +122,5 @@ class CardFeedback(db.Model):  # type: ignore[name-defined,misc]
     )
     verdict: Mapped[str] = mapped_column(String(16))  # unclear / strong / not_relevant
     comment: Mapped[str | None] = mapped_column(String(280))
+    # Given at a play-test of a draft: kept apart from what the published versions collect.
+    playtest: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())

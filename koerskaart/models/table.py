@@ -52,6 +52,9 @@ class Table(db.Model):  # type: ignore[name-defined,misc]
     route: Mapped[str | None] = mapped_column(String(40))
     card_ids: Mapped[list[str] | None] = mapped_column(JSON)
     mixed_wording: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # A play-test: the studio draft's text as it was when the test started (models/decks.py). Such a
+    # table counts in no statistics: no comparison, no card feedback for the deck's readers.
+    deck_text: Mapped[str | None] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(16), default=TableStatus.LOBBY.value)
     locked: Mapped[bool] = mapped_column(Boolean, default=False)
     paused: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -124,14 +124,7 @@ def _start_form() -> StartTableForm:
 
 def _seat_response(table_public_id: str, token: str) -> BaseResponse:
     response = redirect(url_for("play.table", table_id=table_public_id))
-    response.set_cookie(
-        seat_cookie_name(table_public_id),
-        token,
-        max_age=current_app.config["SEAT_COOKIE_MAX_AGE"],
-        httponly=True,
-        secure=current_app.config["SESSION_COOKIE_SECURE"],
-        samesite="Lax",
-    )
+    response.set_cookie(seat_cookie_name(table_public_id), token, **service.seat_cookie_options())
     return response
 
 
@@ -226,7 +219,11 @@ def join() -> BaseResponse | str | tuple[str, int]:
 
 def _table_page(table_id: str, template: str, **extra: Any) -> str:
     table = service.get_table(table_id)
-    playlist = decks.playlist(table.deck_slug, table.card_ids, table.deck_version) if table else None
+    playlist = (
+        decks.playlist(table.deck_slug, table.card_ids, table.deck_version, table.deck_text)
+        if table
+        else None
+    )
     if table is None or playlist is None:
         abort(404)
     language = lang()

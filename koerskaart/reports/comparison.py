@@ -40,7 +40,7 @@ MOST_MOVED = 3
 def previous_table(table: Table) -> Table | None:
     """The same team's latest earlier ended table on this deck, by the same facilitator."""
     label = normalise_team_label(table.team_label)
-    if label is None or table.owner_id is None:
+    if label is None or table.owner_id is None or table.deck_text is not None:
         return None
     return db.session.scalars(
         select(Table)
@@ -51,6 +51,7 @@ def previous_table(table: Table) -> Table | None:
             Table.deck_slug == table.deck_slug,
             Table.status == TableStatus.ENDED.value,
             Table.created_at < table.created_at,
+            Table.deck_text.is_(None),  # a play-test counts in no comparison
             func.lower(Table.team_label) == label.lower(),
         )
         .order_by(Table.created_at.desc(), Table.id.desc())

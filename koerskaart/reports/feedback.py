@@ -59,7 +59,11 @@ def versions(slug: str, organisation_id: int) -> list[int]:
     """The deck versions this organisation has feedback on, newest first."""
     rows = db.session.scalars(
         select(CardFeedback.deck_version)
-        .where(CardFeedback.deck_slug == slug, CardFeedback.organisation_id == organisation_id)
+        .where(
+            CardFeedback.deck_slug == slug,
+            CardFeedback.organisation_id == organisation_id,
+            CardFeedback.playtest.is_(False),
+        )
         .distinct()
     )
     return sorted(rows, reverse=True)
@@ -79,6 +83,7 @@ def deck_feedback(
         CardFeedback.deck_slug == slug,
         CardFeedback.deck_version == version,
         CardFeedback.organisation_id == organisation_id,
+        CardFeedback.playtest.is_(False),  # a draft's play-test is no version's feedback
     )
     counts = db.session.execute(
         select(CardFeedback.card_id, CardFeedback.verdict, func.count())

@@ -38,7 +38,7 @@ def shared_table(token: str) -> Table | None:
 
 def summary_of(table: Table, language: str) -> TeamSummary | None:
     """What the team said (frozen results only), beside its previous table where rule 6 allows."""
-    playlist = decks.playlist(table.deck_slug, table.card_ids, table.deck_version)
+    playlist = decks.playlist(table.deck_slug, table.card_ids, table.deck_version, table.deck_text)
     if playlist is None:
         return None
     state = service.current_state(table)

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from werkzeug.wrappers import Response as BaseResponse
 
 from ..i18n import lang
-from ..live import decks
+from ..live import decks, service
 from ..models import DeckVersion, StudioDeck, VersionStatus, Visibility
 from ..security import login_required
 from . import access, diff_pages, services, translation_pages
@@ -135,6 +135,30 @@ def publish(public_id: str) -> BaseResponse | tuple[str, int]:
         _("Version %(number)s is published: facilitators can choose it now.", number=version.number), "info"
     )
     return redirect(url_for("studio.deck", public_id=public_id))
+
+
+@bp.post("/<public_id>/playtest")
+@login_required
+def playtest(public_id: str) -> BaseResponse | tuple[str, int]:
+    """A private table on the draft as it is now: the author hosts it; it counts in no statistics."""
+    found = access.author_deck(public_id)
+    user = access.author()
+    if not services.may_edit(user, found):
+        abort(403)
+    draft = services.draft_of(found)
+    checked = services.check(draft.text, found.slug) if draft is not None else None
+    if draft is None or checked is None or checked.deck is None:
+        flash(_("Only a draft without problems can be play-tested."), "error")
+        return _deck_page(found, DraftForm(formdata=None), 400)
+    table, _seat, token, _screen = service.create_table(
+        found.slug,
+        None,
+        user,
+        playtest=service.Playtest(checked.deck, draft.text, draft.number),
+    )
+    response = redirect(url_for("play.table", table_id=table.public_id))
+    response.set_cookie(service.seat_cookie_name(table.public_id), token, **service.seat_cookie_options())
+    return response
 
 
 @bp.post("/<public_id>/visibility")

@@ -44,7 +44,17 @@ def test_feedback_after_the_reveal_is_stored_for_the_card(app: Flask) -> None:
 
 def test_the_stored_row_has_no_seat_table_or_time() -> None:
     columns = {column.key for column in inspect(CardFeedback).columns}
-    assert columns == {"id", "deck_slug", "deck_version", "card_id", "organisation_id", "verdict", "comment"}
+    # playtest: given at a play-test of a draft (kept apart from a version's feedback), not who or when.
+    assert columns == {
+        "id",
+        "deck_slug",
+        "deck_version",
+        "card_id",
+        "organisation_id",
+        "verdict",
+        "comment",
+        "playtest",
+    }
 
 
 def test_no_feedback_before_the_reveal_nor_on_a_card_not_reached(app: Flask) -> None:
