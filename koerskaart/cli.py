@@ -100,6 +100,16 @@ def schema(output: Path | None) -> None:
         click.echo(text, nl=False)
 
 
+def _deck_or_exit(slug: str, version: int | None = None) -> Deck:
+    """A deck file, or a studio deck's published version; else say which decks there are and exit 1."""
+    deck = installed_decks.get(slug, version)
+    if deck is None:
+        known = ", ".join(sorted(installed_decks.installed())) or "none"
+        click.echo(f"No installed deck {slug!r}. Installed: {known}.", err=True)
+        sys.exit(1)
+    return deck
+
+
 @decks_cli.command("export")
 @click.argument("slug")
 @click.option(
@@ -113,11 +123,7 @@ def schema(output: Path | None) -> None:
 )
 def export(slug: str, output: Path | None, version: int | None) -> None:
     """Write a deck file or a studio deck's published version as canonical YAML (one fixed layout)."""
-    deck = installed_decks.get(slug, version)
-    if deck is None:
-        known = ", ".join(sorted(installed_decks.installed())) or "none"
-        click.echo(f"No installed deck {slug!r}. Installed: {known}.", err=True)
-        sys.exit(1)
+    deck = _deck_or_exit(slug, version)
     text = dump_deck(deck)
     if output:
         output.write_text(text, encoding="utf-8")
@@ -133,11 +139,7 @@ def export(slug: str, output: Path | None, version: int | None) -> None:
 )
 def print_deck(slug: str, language: str, output: Path | None) -> None:
     """Write an installed deck's print version (PDF: cover, colophon, guide, routes, A6 cards)."""
-    deck = installed_decks.get(slug)
-    if deck is None:
-        known = ", ".join(sorted(installed_decks.installed())) or "none"
-        click.echo(f"No installed deck {slug!r}. Installed: {known}.", err=True)
-        sys.exit(1)
+    deck = _deck_or_exit(slug)
     if language not in deck.languages:
         click.echo(f"The deck {slug!r} has no {language} text: {', '.join(deck.languages)} only.", err=True)
         sys.exit(1)

@@ -152,7 +152,7 @@ def new_event() -> BaseResponse | str | tuple[str, int]:
     routes = {
         deck.slug: decks.route_choices(deck, lang()) for deck in decks.available(current_user.organisation_id)
     }
-    chosen = {key[len("route-") :]: value for key, value in request.form.items() if key.startswith("route-")}
+    chosen = decks.posted_routes(request.form)
     page = render_template(
         "conference/new.html", form=form, routes=routes, chosen_routes=chosen, route_error=route_error
     )

@@ -202,6 +202,7 @@ def install(extensions: dict[str, object], decks: dict[str, Deck]) -> None:
 
 
 # ── Choosing a route (the start form and the event form alike) ─────────────────────────────
+ROUTE_FIELD = "route-"  # a form's select of routes beside each deck is named route-<slug>
 ROUTE_SEPARATOR = "|"
 PHASE_SEPARATOR = "+"
 DASH = " \N{EN DASH} "
@@ -273,12 +274,17 @@ def route_title(deck: Deck, route_id: str | None, language: str) -> str | None:
     return route.title.get(language) if route is not None else None
 
 
+def posted_routes(form: Mapping[str, str]) -> dict[str, str]:
+    """What a posted form chose in each deck's route select (``route-<slug>``), by slug: shown again."""
+    return {key[len(ROUTE_FIELD) :]: value for key, value in form.items() if key.startswith(ROUTE_FIELD)}
+
+
 def chosen_route(form: Mapping[str, str], slug: str | None) -> RouteChoice | None:
     """The route chosen for deck ``slug`` in a posted form (a select named ``route-<slug>`` beside
     each deck; absent means the whole deck); None if it is not one of that deck's routes."""
     if not slug:
         return None
-    choice = parse_route_choice(form.get(f"route-{slug}") or RouteChoice(slug, "").value)
+    choice = parse_route_choice(form.get(ROUTE_FIELD + slug) or RouteChoice(slug, "").value)
     if choice is None or choice.slug != slug or resolve(choice) is None:
         return None
     return choice

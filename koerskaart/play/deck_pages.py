@@ -16,8 +16,10 @@ from .routes import bp
 
 def _deck(slug: str) -> Deck:
     """A deck file, or a studio deck's newest version where the visitor may choose it (404 otherwise)."""
-    organisation = current_user.organisation_id if current_user.is_authenticated else None
-    deck = next((found for found in decks.available(organisation) if found.slug == slug), None)
+    deck = decks.installed().get(slug)
+    if deck is None:  # a studio deck: only where the visitor's organisation may choose it
+        organisation = current_user.organisation_id if current_user.is_authenticated else None
+        deck = next((found for found in decks.available(organisation) if found.slug == slug), None)
     if deck is None:
         abort(404)  # another organisation's private deck is as absent as a missing one
     return deck

@@ -158,9 +158,7 @@ def _home(start_form: StartTableForm, route_error: str | None = None) -> str:
         decks=[deck_summary(deck, language) for deck in ordered_decks()],
         start_form=start_form,
         join_form=JoinForm(formdata=None),
-        chosen_routes={
-            key[len("route-") :]: value for key, value in request.form.items() if key.startswith("route-")
-        },
+        chosen_routes=decks.posted_routes(request.form),
         route_error=route_error,
     )
 

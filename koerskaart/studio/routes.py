@@ -16,19 +16,23 @@ from .forms import DraftForm, DuplicateForm, ImportForm, PublishForm, Visibility
 bp = Blueprint("studio", __name__, url_prefix="/studio")
 
 
-@bp.get("/")
-@login_required
-def home() -> str:
+def _home(import_form: ImportForm) -> str:
     user = access.author()
     return render_template(
         "studio/home.html",
         studio_decks=services.visible_decks(user),
         bundled=[(slug, deck.title.get(lang())) for slug, deck in sorted(decks.installed().items())],
-        import_form=ImportForm(formdata=None),
+        import_form=import_form,
         duplicate_form=DuplicateForm(formdata=None),
         user=user,
         published=services.published,
     )
+
+
+@bp.get("/")
+@login_required
+def home() -> str:
+    return _home(ImportForm(formdata=None))
 
 
 @bp.post("/import")
@@ -43,16 +47,7 @@ def import_deck() -> BaseResponse | tuple[str, int]:
             form.text.errors = [str(exc)]
         else:
             return redirect(url_for("studio.deck", public_id=deck.public_id))
-    page = render_template(
-        "studio/home.html",
-        studio_decks=services.visible_decks(user),
-        bundled=[(slug, deck.title.get(lang())) for slug, deck in sorted(decks.installed().items())],
-        import_form=form,
-        duplicate_form=DuplicateForm(formdata=None),
-        user=user,
-        published=services.published,
-    )
-    return page, 400
+    return _home(form), 400
 
 
 @bp.post("/duplicate")
@@ -79,7 +74,8 @@ def _deck_page(deck: StudioDeck, draft_form: DraftForm, status: int = 200) -> tu
     text = draft_form.text.data if draft_form.text.data is not None else start
     draft_form.text.data = text
     checked = services.check(text, deck.slug) if draft else None
-    shown = services.check(start, deck.slug).deck
+    # The title: from the text just checked when it is the stored one, else parsed once more.
+    shown = checked.deck if checked is not None and text == start else services.check(start, deck.slug).deck
     visibility = VisibilityForm(formdata=None, visibility=deck.visibility)
     page = render_template(
         "studio/deck.html",
