@@ -217,9 +217,9 @@ def card_print_fragments(
         context = {"type_labels": type_labels(), "scale_labels": scale_labels(), "ruled_lines": RULED_LINES}
         macros: Any = current_app.jinja_env.get_template("decks/_card.html").make_module(context)
         # The macros render through the app's autoescaping environment: Markup already.
-        return Markup(macros.card_front(shown, title, total)), Markup(
-            macros.card_back(shown, title, total, version)
-        )
+        front = Markup(macros.card_front(shown, title, total))
+        back = Markup(macros.card_back(shown, title, total, version))
+        return front, back
 
 
 def render_deck_pdf(deck: Deck, language: str) -> bytes:
