@@ -34,6 +34,9 @@ LANGUAGES = ("nl", "en")
 DEFAULT_MAX_LENGTH = 280  # an open card's answer length when the card sets none (as the play page)
 _INDEX = re.compile(r"\[(\d+)\]")
 _CARD_PATH = re.compile(r"^cards\[0\](?:\.|$)")
+# A required text the card lacks altogether: its Dutch field is the one to fill in (Dutch first).
+_REQUIRED_TEXT = re.compile(r"(?:^|\.)(?:prompt|(?:options|follow_up)\[\d+\])$")
+MISSING = "required field missing"  # content/yamlio.py's words for pydantic's "missing"
 
 
 def field_name(location: str) -> str:
@@ -87,11 +90,11 @@ def _deck_problems(card: dict[str, Any], deck: Mapping[str, Any]) -> list[dict[s
 
 
 def without_blanks(value: Any) -> Any:
-    """``value`` with every empty or blank text left out, as a form's empty field means "none"
-    (a list keeps its places, so ``options-2`` stays the third option)."""
+    """``value`` with every empty or blank text left out, and a field left empty by that, as a form's
+    empty field means "none" (a list keeps its places, so ``options-2`` stays the third option)."""
     if isinstance(value, Mapping):
         kept = {key: without_blanks(item) for key, item in value.items()}
-        return {key: item for key, item in kept.items() if item is not None}
+        return {key: item for key, item in kept.items() if item is not None and item != {}}
     if isinstance(value, list):
         return [without_blanks(item) for item in value]
     if isinstance(value, str) and not value.strip():
@@ -106,7 +109,13 @@ def check_card(
     try:
         checked = Card.model_validate(without_blanks(card))
     except ValidationError as exc:
-        return None, [_problem(problem.location, problem.message) for problem in validation_problems(exc)]
+        problems = []
+        for problem in validation_problems(exc):
+            location = problem.location
+            if problem.message == MISSING and _REQUIRED_TEXT.search(location):
+                location += ".nl"
+            problems.append(_problem(location, problem.message))
+        return None, problems
     normalised = checked.model_dump(mode="json", exclude_none=True)
     return normalised, _deck_problems(normalised, deck)
 

@@ -289,7 +289,7 @@ def test_a_card_without_a_type_or_prompt_previews_empty_rather_than_failing() ->
     shown = preview({"prompt": {"nl": "Alleen een vraag"}}, deck={})
     assert fields(shown["problems"]) == {"id", "type"}
     assert "Alleen een vraag" in shown["phone"] and "Alleen een vraag" in shown["print"]
-    assert fields(preview({}, deck={})["problems"]) == {"id", "type", "prompt"}
+    assert fields(preview({}, deck={})["problems"]) == {"id", "type", "prompt-nl"}
 
 
 # ── Safe text: nothing an author writes comes out executable ────────────────────
@@ -367,6 +367,6 @@ def test_hostile_markdown_in_every_field_comes_out_inert(kind: str) -> None:
 def test_hostile_text_in_problems_is_only_ever_data() -> None:
     """Problem messages go into the page with textContent; still, they are plain strings."""
     shown = preview({"id": "<script>x</script>", "type": "<img src=x onerror=alert(1)>"}, deck={})
-    assert fields(shown["problems"]) == {"id", "type", "prompt"}
+    assert fields(shown["problems"]) == {"id", "type", "prompt-nl"}
     assert all(isinstance(problem["message"], str) for problem in shown["problems"])
     assert "<script>" not in shown["phone"] and "<img" not in shown["phone"]
