@@ -7,6 +7,7 @@ import json
 import re
 from collections.abc import Iterator
 from html.parser import HTMLParser
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -370,3 +371,39 @@ def test_hostile_text_in_problems_is_only_ever_data() -> None:
     assert fields(shown["problems"]) == {"id", "type", "prompt-nl"}
     assert all(isinstance(problem["message"], str) for problem in shown["problems"])
     assert "<script>" not in shown["phone"] and "<img" not in shown["phone"]
+
+
+# ── The print card's look: decks/print.html's card rules, scoped for the editor ────────────────
+
+ROOT = Path(__file__).resolve().parents[2] / "koerskaart"
+CARD_SELECTOR = re.compile(r"^\.(card__|answers|lines|fields|back|block-text)")
+
+
+def css_rules(css: str) -> dict[str, set[str]]:
+    """selector -> its declarations, normalised; innermost blocks only (no @page or @media nesting)."""
+    css = re.sub(r"/\*.*?\*/", "", css, flags=re.S)
+    rules: dict[str, set[str]] = {}
+    for selector, body in re.findall(r"([^{}]+)\{([^{}]*)\}", css):
+        declarations = {re.sub(r"\s+", " ", part).strip() for part in body.split(";") if part.strip()}
+        rules.setdefault(re.sub(r"\s+", " ", selector).strip(), set()).update(declarations)
+    return rules
+
+
+def test_the_preview_paper_has_every_card_rule_of_the_print_version() -> None:
+    printed = (ROOT / "templates/decks/print.html").read_text(encoding="utf-8")
+    style = printed.split("<style>", 1)[1].split("</style>", 1)[0]
+    preview = css_rules((ROOT / "static/css/studio-preview.css").read_text(encoding="utf-8"))
+    checked = 0
+    for selector, declarations in css_rules(style).items():
+        if not CARD_SELECTOR.match(selector):
+            continue
+        parts = [part.strip() for part in selector.split(",")]
+        scoped = [
+            ", ".join(f"{prefix} {part}" for part in parts)
+            for prefix in (".kk-preview__paper", ".kk-preview .kk-preview__paper")
+        ]
+        found = next((preview[name] for name in scoped if name in preview), None)
+        assert found is not None, f"{selector} is not in studio-preview.css"
+        assert declarations <= found, (selector, declarations - found)
+        checked += 1
+    assert checked >= 15

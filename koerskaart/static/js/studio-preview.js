@@ -11,16 +11,13 @@
    down to fit with a CSS transform (CSSOM, which the Content-Security-Policy allows); the table screen
    shrinks its type to fit as views/screen-fit.js does on a projector. */
 
+import { fmt } from "./lib/format.js";
 import { previewFragment } from "./lib/safe-html.js";
 
 const DEBOUNCE_MS = 300;
 const SCREEN_TEXT_PX = 20.16; // the screen's body text at 1280 x 720: clamp(1rem, min(1.6vw, 2.8vh), 2.25rem)
 const MIN_TEXT_PX = 16; // screen-fit.js never shrinks below this
 const FIT_STEPS = 6;
-
-function fmt(template, values) {
-  return String(template).replace(/%\((\w+)\)[sd]/g, (match, name) => (name in values ? String(values[name]) : match));
-}
 
 /** The largest type at which the screen's card fits its 720 px, never below 16 px (as screen-fit.js). */
 function fitScreen(device) {
