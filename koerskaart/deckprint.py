@@ -11,12 +11,14 @@ call serves the command line (no request) and a download (whatever the visitor's
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from flask import current_app
 from flask_babel import force_locale, format_date
 from flask_babel import gettext as _
+from markupsafe import Markup
 
 from .content import Card, CardType, Deck
 from .content.lint import route_minutes
@@ -120,7 +122,7 @@ def type_labels() -> dict[str, str]:
 DENSE_BACK = 950
 
 
-def _back_length(card: dict[str, Any]) -> int:
+def _back_length(card: Mapping[str, Any]) -> int:
     parts = [*card["follow_up"], card["facilitator"] or "", card["source"] or "", card["mixed_prompt"] or ""]
     return sum(len(part) for part in parts)
 
@@ -197,6 +199,27 @@ def deck_print_html(deck: Deck, language: str) -> str:
             "ruled_lines": RULED_LINES,
         }
         return current_app.jinja_env.get_template("decks/print.html").render(**context)
+
+
+def card_print_fragments(
+    card: Mapping[str, Any], *, title: str, total: int, version: int, language: str
+) -> tuple[Markup, Markup]:
+    """One card's front and back exactly as on paper (decks/_card.html), for the studio's preview.
+
+    ``card`` has the keys of a printed card (``id``, ``number``, ``type``, ``role``, ``phase``,
+    ``prompt``, ``body``, ``options``, ``follow_up``, ``facilitator``, ``source``, ``sensitive``,
+    ``mixed_prompt``: texts in ``language``, still Markdown); ``dense`` is worked out here.
+    """
+    if language not in LANGUAGES:
+        raise ValueError(f"no print version in {language!r}")
+    with force_locale(language):
+        shown = {**card, "dense": _back_length(card) > DENSE_BACK}
+        context = {"type_labels": type_labels(), "scale_labels": scale_labels(), "ruled_lines": RULED_LINES}
+        macros: Any = current_app.jinja_env.get_template("decks/_card.html").make_module(context)
+        # The macros render through the app's autoescaping environment: Markup already.
+        front = Markup(macros.card_front(shown, title, total))
+        back = Markup(macros.card_back(shown, title, total, version))
+        return front, back
 
 
 def render_deck_pdf(deck: Deck, language: str) -> bytes:

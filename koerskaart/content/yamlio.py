@@ -172,6 +172,15 @@ def _problems_from(error: ValidationError, name: str) -> list[Problem]:
     return problems
 
 
+def validation_problems(error: ValidationError, name: str = "") -> list[Problem]:
+    """A schema refusal as the deck files report it: each finding in an author's words, at its path.
+
+    For validating a part of a deck (the studio's preview validates one ``Card``): paths are
+    relative to the validated model (``prompt.en``, ``options[1].nl``).
+    """
+    return _problems_from(error, name)
+
+
 def parse_deck_text(text: str, name: str) -> tuple[Deck | None, list[Problem]]:
     """Parse and validate a deck's YAML text; never raises for bad content.
 
