@@ -173,8 +173,8 @@ def new_preview(public_id: str) -> Response:
 def _cards_list(public_id: str, moved: str | None = None, direction: str = "") -> BaseResponse:
     if moved is None:
         return redirect(url_for("studio_editor.cards", public_id=public_id))
-    target = url_for("studio_editor.cards", public_id=public_id, moved=moved, dir=direction)
-    return redirect(f"{target}#card-{moved}")
+    # No #fragment: a document with a target element skips autofocus (HTML, flush autofocus candidates).
+    return redirect(url_for("studio_editor.cards", public_id=public_id, moved=moved, dir=direction))
 
 
 @login_required

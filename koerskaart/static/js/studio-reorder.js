@@ -40,19 +40,22 @@ function startDrag(event, item, handle) {
   const form = item.querySelector("[data-move-form]");
   const from = items().indexOf(item);
   const next = item.nextElementSibling;
-  handle.setPointerCapture(event.pointerId);
+  // Listened for on the document, not by pointer capture: moving the row in the DOM would
+  // release a capture at the first step.
   item.classList.add("is-dragging");
 
   const move = (e) => {
+    if (e.pointerId !== event.pointerId) return;
     const over = itemAt(e.clientY, item);
     if (!over) return;
     if (over.before) over.item.before(item);
     else over.item.after(item);
   };
   const stop = (e) => {
-    handle.removeEventListener("pointermove", move);
-    handle.removeEventListener("pointerup", stop);
-    handle.removeEventListener("pointercancel", stop);
+    if (e.pointerId !== event.pointerId) return;
+    document.removeEventListener("pointermove", move);
+    document.removeEventListener("pointerup", stop);
+    document.removeEventListener("pointercancel", stop);
     item.classList.remove("is-dragging");
     const to = items().indexOf(item);
     if (e.type === "pointercancel" || to === from) {
@@ -62,9 +65,9 @@ function startDrag(event, item, handle) {
     }
     submitPosition(form, to);
   };
-  handle.addEventListener("pointermove", move);
-  handle.addEventListener("pointerup", stop);
-  handle.addEventListener("pointercancel", stop);
+  document.addEventListener("pointermove", move);
+  document.addEventListener("pointerup", stop);
+  document.addEventListener("pointercancel", stop);
 }
 
 if (list) {
