@@ -83,8 +83,11 @@ def world(app: Flask) -> dict[str, Any]:
     db.session.commit()
     studio_deck = studio_services.duplicate(admin, table.deck_slug)
     studio_services.publish(admin, studio_deck, "")
+    loaded = studio_services.check(studio_deck.versions[0].text, studio_deck.slug).deck
+    assert loaded is not None
     return {
         "public_id": studio_deck.public_id,
+        "card_id": loaded.cards[0].id,  # the studio's card editor
         "number": 1,
         "event_id": event.public_id,
         "event_code": event.code,

@@ -357,8 +357,12 @@ def _scalar(value: Any, indent: int) -> tuple[str, list[str]]:
         return ("true" if value else "false"), []
     if isinstance(value, int):
         return str(value), []
+    if value is None:
+        return "null", []
     if isinstance(value, date):
         return value.isoformat(), []
+    if isinstance(value, float):
+        return repr(value), []
     if isinstance(value, _Flow):
         return "[" + ", ".join(_scalar(item, indent)[0] for item in value) + "]", []
     if isinstance(value, _Text) and _literal(value):
@@ -374,7 +378,9 @@ def _mapping(mapping: dict[str, Any], indent: int) -> list[str]:
     pad = " " * indent
     out: list[str] = []
     for key, value in mapping.items():
-        if isinstance(value, dict):
+        if isinstance(value, dict) and not value:
+            out.append(f"{pad}{key}: {{}}")
+        elif isinstance(value, dict):
             out.append(f"{pad}{key}:")
             out += _mapping(value, indent + 2)
         elif isinstance(value, list) and not isinstance(value, _Flow):
@@ -393,8 +399,14 @@ def _sequence(items: list[Any], indent: int, spaced: bool) -> list[str]:
     for index, item in enumerate(items):
         if spaced and index:
             out.append("")
-        if isinstance(item, dict):
+        if isinstance(item, dict) and item:
             lines = _mapping(item, indent + 2)
+            out.append(f"{pad}- {lines[0][indent + 2 :]}")
+            out += lines[1:]
+        elif isinstance(item, dict):
+            out.append(f"{pad}- {{}}")
+        elif isinstance(item, list) and not isinstance(item, _Flow):  # a list in a list: only raw data
+            lines = _sequence(item, indent + 2, spaced=False)
             out.append(f"{pad}- {lines[0][indent + 2 :]}")
             out += lines[1:]
         else:
@@ -406,7 +418,114 @@ def _sequence(items: list[Any], indent: int, spaced: bool) -> list[str]:
 
 def dump_deck(deck: Deck) -> str:
     """The deck as canonical YAML (see the module's docstring): same deck, same bytes."""
-    fields = _plain(deck)
+    return _write(_plain(deck))
+
+
+# ── Writing data the schema refuses (a studio draft) ──────────────────────────
+
+# What the values under each model's fields are, for data that need not validate: a text, a
+# person's string, or another model. Lists are marked by a one-element list.
+_KINDS: dict[type[BaseModel], dict[str, Any]] = {
+    Deck: {
+        "title": Text,
+        "description": Text,
+        "facilitator": Text,
+        "colophon": Colophon,
+        "phases": [Phase],
+        "routes": [Route],
+        "cards": [Card],
+        "retired": [Card],
+    },
+    Colophon: {
+        "owner": Text,
+        "note": Text,
+        "authors": [_Quoted],
+        "reviewers": [_Quoted],
+        "sources": [_Quoted],
+        "contact": _Quoted,
+    },
+    Phase: {"title": Text, "description": Text},
+    Route: {"title": Text, "description": Text, "choose": ChoosePhases},
+    ChoosePhases: {},
+    Card: {
+        "prompt": Text,
+        "body": Text,
+        "options": [Text],
+        "follow_up": [Text],
+        "source": Text,
+        "facilitator": Text,
+        "conference": Variant,
+    },
+    Variant: {"prompt": Text, "body": Text, "follow_up": [Text]},
+}
+_SIMPLE_KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
+
+
+def _key(key: object) -> str:
+    text = str(key)
+    tag = _RESOLVER.resolve(yaml.ScalarNode, text, (True, False))  # type: ignore[no-untyped-call]
+    if isinstance(key, str) and _SIMPLE_KEY.match(text) and tag == _STR_TAG:
+        return text
+    return _quoted(text)
+
+
+def _raw(value: Any, kind: Any) -> Any:
+    """Plain data as values the writer knows, guided by what the schema expects where it stands."""
+    if isinstance(kind, list):
+        if isinstance(value, list):
+            return _raw_list([_raw(item, kind[0]) for item in value])
+        return _raw(value, None)
+    if kind is Text and isinstance(value, dict):
+        ordered = [lang for lang in ("nl", "en") if lang in value] + [
+            k for k in value if k not in ("nl", "en")
+        ]
+        return {_key(k): _raw(value[k], Text) for k in ordered}
+    if (
+        isinstance(kind, type)
+        and issubclass(kind, BaseModel)
+        and kind is not Text
+        and isinstance(value, dict)
+    ):
+        order = ORDER[kind]
+        keys = [name for name in order if name in value] + [k for k in value if k not in order]
+        kinds = _KINDS[kind]
+        if kind is Deck and isinstance(value.get("minutes"), dict):
+            value = {**value, "minutes": _raw_minutes(value["minutes"])}
+        return {_key(k): _raw(value[k], kinds.get(k)) for k in keys}
+    if isinstance(value, dict):
+        return {_key(k): _raw(v, None) for k, v in value.items()}
+    if isinstance(value, list):
+        return _raw_list([_raw(item, None) for item in value])
+    if isinstance(value, str):
+        if kind is Text:  # a block reads back with one final line break: write it without
+            return _Text(value[:-1] if value.endswith("\n") and _literal(value[:-1]) else value)
+        return _Quoted(value) if kind is _Quoted else value
+    return value
+
+
+def _raw_minutes(minutes: dict[Any, Any]) -> dict[Any, Any]:
+    known = [kind.value for kind in CardType if kind.value in minutes]
+    return {key: minutes[key] for key in [*known, *(k for k in minutes if k not in known)]}
+
+
+def _raw_list(items: list[Any]) -> list[Any]:
+    if items and all(isinstance(item, str) and not isinstance(item, _Quoted | _Text) for item in items):
+        return _Flow(items)
+    return items if items else _Flow()
+
+
+def dump_data(data: Mapping[str, Any]) -> str:
+    """Plain deck data (as YAML reads a deck file) as YAML in dump_deck's layout, even when the
+    schema refuses it: the studio keeps an invalid draft as the author left it.
+
+    Reading the result back gives the same data (a text of several lines may come back with a
+    final line break, which the schema strips). Only what the data holds is written: for data
+    the schema accepts, write ``dump_deck`` of the deck instead, which leaves out defaults.
+    """
+    return _write(_raw(dict(data), Deck))
+
+
+def _write(fields: dict[str, Any]) -> str:
     sections: list[list[str]] = [[SCHEMA_COMMENT]]
     for key, value in fields.items():
         lines = _mapping({key: value}, 0)

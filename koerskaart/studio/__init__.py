@@ -10,6 +10,8 @@ if TYPE_CHECKING:
 
 def init_app(app: Flask) -> None:
     """The studio's pages."""
+    from .editor import bp as editor_bp
     from .routes import bp
 
     app.register_blueprint(bp)
+    app.register_blueprint(editor_bp)
