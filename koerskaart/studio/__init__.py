@@ -13,3 +13,6 @@ def init_app(app: Flask) -> None:
     from .routes import bp
 
     app.register_blueprint(bp)
+    from . import play_pages  # learning from play: /studio/<public_id>/play
+
+    app.register_blueprint(play_pages.bp)
