@@ -157,6 +157,8 @@ def version_stats(slug: str, version: int, organisation_id: int | None, k: int) 
         _divergence(cards, in_counting, k, rules)
     for card_id, said in feedback_by_card(slug, version, organisation_id, k).items():
         cards[card_id].feedback = said
+    for card_id in rules:  # every card of the version, reached or not, with what it can be measured on
+        cards.setdefault(card_id, CardStats(card_id))
     for card_id, stats in cards.items():
         stats.card_id = card_id
         if card_id in rules and not _countable(rules[card_id]):
