@@ -98,3 +98,27 @@ def as_image(svg: Markup, alt: str) -> Markup:
     """The chart as an <img> with alt text: how a tagged PDF (PDF/UA) makes it a Figure."""
     source = "data:image/svg+xml;base64," + base64.b64encode(str(svg).encode("utf-8")).decode("ascii")
     return Markup(f'<img class="chart-img" src="{source}" alt={quoteattr(alt)}>')
+
+
+SMALL_WIDTH = 120
+SMALL_BAR = 12
+
+
+def share_bar(share: float, mark: float | None = None) -> Markup:
+    """A small bar beside a figure (a share of tables, minutes against a scale), 0..1 of its track.
+
+    The number beside it carries the meaning, so the bar is hidden from assistive technology
+    rather than said twice. ``mark`` draws a tick across the track (the planned minutes).
+    """
+    filled = round(SMALL_WIDTH * min(max(share, 0.0), 1.0), 1)
+    tick = ""
+    if mark is not None:
+        x = round(SMALL_WIDTH * min(max(mark, 0.0), 1.0), 1)
+        tick = f'<rect x="{max(x - 1, 0)}" y="0" width="2" height="{SMALL_BAR + 4}" fill="{INK}"/>'
+    return Markup(
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart-small" viewBox="0 0 {SMALL_WIDTH} '
+        f'{SMALL_BAR + 4}" width="{SMALL_WIDTH}" height="{SMALL_BAR + 4}" aria-hidden="true" '
+        f'focusable="false">'
+        f'<rect x="0" y="2" width="{SMALL_WIDTH}" height="{SMALL_BAR}" rx="3" fill="{TRACK}"/>'
+        f'<rect x="0" y="2" width="{filled}" height="{SMALL_BAR}" rx="3" fill="{FILL}"/>{tick}</svg>'
+    )

@@ -6,6 +6,7 @@ import random
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from itertools import combinations_with_replacement
 
 from .cards import Answer, CardKind, CardRule
 
@@ -99,3 +100,28 @@ def releasable_groups(
         return None
     rng = random.Random(0)  # counts do not depend on order; no shuffle needed here
     return {group: compute_result(card, values, k, rng).to_dict() for group, values in by_group.items()}
+
+
+# -- how much one table's answers differ (team summaries, and the studio's divergence) ------
+
+
+def mean_pairwise_distance(counts: Sequence[int]) -> float:
+    """Average |a - b| over all pairs of different people (scale points)."""
+    n = sum(counts)
+    pairs = n * (n - 1) / 2
+    if pairs == 0:
+        return 0.0
+    total = 0.0
+    for i, j in combinations_with_replacement(range(len(counts)), 2):
+        if i != j:
+            total += counts[i] * counts[j] * abs(i - j)
+    return total / pairs
+
+
+def chance_of_difference(counts: Sequence[int]) -> float:
+    """Probability that two different people chose different options."""
+    n = sum(counts)
+    if n < 2:
+        return 0.0
+    same = sum(c * (c - 1) for c in counts)
+    return 1 - same / (n * (n - 1))

@@ -300,11 +300,13 @@ def _apply(
     now = time.time()
     outcome = apply(stored.state, action, now, _rng)
     event_news: list[Emit] = []
+    # An expired table was abandoned long ago: the card it was left on gets no time.
+    card_clock = None if isinstance(action, act.Expire) else now
     if stored.conference_id is not None:
-        store.save(stored, outcome.state, outcome.events, new_tokens, now=now)
+        store.save(stored, outcome.state, outcome.events, new_tokens, now=now, card_clock=card_clock)
         event_news = conference.on_table_change(stored, table_public_id, outcome.state, outcome.events)
     else:
-        store.save(stored, outcome.state, outcome.events, new_tokens)
+        store.save(stored, outcome.state, outcome.events, new_tokens, card_clock=card_clock)
     delivery = address(table_public_id, outcome.state, outcome.events)
     delivery.emits.extend(event_news)
     return delivery

@@ -43,7 +43,21 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import Connection, CursorResult, and_, bindparam, delete, insert, inspect, select, update
+from sqlalchemy import (
+    Connection,
+    CursorResult,
+    Integer,
+    and_,
+    bindparam,
+    case,
+    cast,
+    delete,
+    func,
+    insert,
+    inspect,
+    select,
+    update,
+)
 from sqlalchemy import event as orm_events
 from sqlalchemy.orm import InstanceState, Session, SessionTransaction, UOWTransaction
 
@@ -447,11 +461,15 @@ def save(
     events: tuple[ev.Event, ...],
     new_tokens: dict[str, str] | None = None,
     now: float | None = None,
+    *,
+    card_clock: float | None = None,
 ) -> None:
     """Write the difference between ``stored.state`` and ``new`` (the caller commits).
 
     A change to seats, rounds, pending answers or actions also raises the table's version,
-    and the new state is cached at it once the session commits.
+    and the new state is cached at it once the session commits. ``now`` marks a conference
+    table's activity; ``card_clock`` (the action's time) times the cards the table leaves and
+    enters, and without it a card left is not timed (an abandoned table expired long after).
     """
     conn = _connection()
     old = stored.state
@@ -463,6 +481,7 @@ def save(
         _delete_seats(conn, stored, new),
         _save_actions(conn, stored, old, new),
     ]
+    _time_cards(conn, stored, old, new, card_clock)  # not read by ``load``: raises no version
     if any(isinstance(e, ev.TableEnded) and not e.keep_open_text for e in events):
         _purge_open_text(conn, stored, new)  # answers: not among what ``load`` reads
     version = _save_table(conn, stored, old, new, now, bump=any(wrote))
@@ -643,6 +662,33 @@ def _save_rounds(
     return wrote
 
 
+def _time_cards(
+    conn: Connection, stored: Stored, old: TableState, new: TableState, clock: float | None
+) -> None:
+    """How long the table stays on each card: a table-level time, never a seat's or an answer's.
+
+    Entering a card stamps its round with the whole second; leaving it (another card, or the
+    end) adds the whole seconds since then to the round's total and clears the stamp, so once
+    a table has moved on only durations remain. A revisit adds to the same total.
+    """
+    was_on = old.card_index if old.status is TableStatus.PLAYING else None
+    now_on = new.card_index if new.status is TableStatus.PLAYING else None
+    if was_on == now_on:
+        return
+    second = float(int(clock)) if clock is not None else None
+    left = stored.round_pks.get(was_on) if was_on is not None else None
+    if left is not None:
+        stamp = _rounds.c.entered_at
+        values: dict[str, object] = {"entered_at": None}
+        if second is not None:  # whole seconds; a clock that went back adds nothing
+            spent = case((stamp < second, cast(second - stamp, Integer)), else_=0)
+            values["seconds_on_card"] = func.coalesce(_rounds.c.seconds_on_card, 0) + spent
+        conn.execute(update(_rounds).where(_rounds.c.id == left, stamp.is_not(None)).values(**values))
+    entered = stored.round_pks.get(now_on) if now_on is not None else None
+    if entered is not None and second is not None:
+        conn.execute(update(_rounds).where(_rounds.c.id == entered).values(entered_at=second))
+
+
 def _save_pending(
     conn: Connection, stored: Stored, round_pk: int, before: dict[str, Any], after: dict[str, Any]
 ) -> bool:
@@ -750,7 +796,9 @@ def _after_transaction_end(session: Session, transaction: SessionTransaction) ->
 
 
 _CHILD_ROWS = (SeatRow, RoundRow, TeamActionRow, PendingAnswer)
-_NOT_READ = frozenset({"feedback_cards", "groups", "table", "pending"})  # what ``load`` never reads
+_NOT_READ = frozenset(
+    {"feedback_cards", "groups", "entered_at", "seconds_on_card", "table", "pending"}
+)  # what ``load`` never reads
 
 
 def _parent_ids(session: Session, objects: Iterable[object]) -> set[int]:

@@ -133,6 +133,11 @@ class RoundRow(db.Model):  # type: ignore[name-defined,misc]
     result: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # frozen once revealed
     # Per-perspective counts, stored only when releasable (docs/anonymity.md, rule 6).
     groups: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # How long the table (never a seat) stayed on this card, for the deck's authors: since when
+    # it is on the card (whole epoch seconds; cleared when it leaves, so no timeline is kept) and
+    # the whole seconds of all its visits so far (live/store.py::_time_cards).
+    entered_at: Mapped[float | None] = mapped_column(Float)
+    seconds_on_card: Mapped[int | None] = mapped_column(Integer)
 
     table: Mapped[Table] = relationship(back_populates="rounds")
     pending: Mapped[list[PendingAnswer]] = relationship(cascade="all, delete-orphan")

@@ -19,9 +19,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-from itertools import combinations_with_replacement
 
 from ..engine import CardKind, CardRule, Result, RoundStatus
+
+# The spread measures are the engine's, so the studio's "teams diverged" means the same (live/card_stats.py).
+from ..engine.results import chance_of_difference, mean_pairwise_distance
 
 SCALE_MAX_DISTANCE = 4  # from 1 to 5
 
@@ -51,28 +53,6 @@ def _median(counts: Sequence[int]) -> float:
     if len(values) % 2:
         return float(values[middle])
     return (values[middle - 1] + values[middle]) / 2
-
-
-def mean_pairwise_distance(counts: Sequence[int]) -> float:
-    """Average |a - b| over all pairs of different people (scale points)."""
-    n = sum(counts)
-    pairs = n * (n - 1) / 2
-    if pairs == 0:
-        return 0.0
-    total = 0.0
-    for i, j in combinations_with_replacement(range(len(counts)), 2):
-        if i != j:
-            total += counts[i] * counts[j] * abs(i - j)
-    return total / pairs
-
-
-def chance_of_difference(counts: Sequence[int]) -> float:
-    """Probability that two different people chose different options."""
-    n = sum(counts)
-    if n < 2:
-        return 0.0
-    same = sum(c * (c - 1) for c in counts)
-    return 1 - same / (n * (n - 1))
 
 
 def aggregate_card(

@@ -7,20 +7,15 @@ commented on it, shuffled, so a lone remark is never shown and order reveals not
 
 from __future__ import annotations
 
-import random
 from dataclasses import dataclass, field
 
 from flask import current_app
-from sqlalchemy import func, select
 
 from ..engine import MIN_K
-from ..extensions import db
-from ..live import decks
-from ..live.feedback import VERDICTS
-from ..models import CardFeedback, User
+from ..live import card_stats, decks
+from ..models import User
 
 READER_ROLES = ("author", "admin")
-_rng = random.SystemRandom()  # the comments' order must not follow the rows' order
 
 
 def threshold() -> int:
@@ -57,60 +52,26 @@ class DeckFeedback:
 
 def versions(slug: str, organisation_id: int) -> list[int]:
     """The deck versions this organisation has feedback on, newest first."""
-    rows = db.session.scalars(
-        select(CardFeedback.deck_version)
-        .where(
-            CardFeedback.deck_slug == slug,
-            CardFeedback.organisation_id == organisation_id,
-            CardFeedback.playtest.is_(False),
-        )
-        .distinct()
-    )
-    return sorted(rows, reverse=True)
+    return card_stats.feedback_versions(slug, organisation_id)
 
 
 def deck_feedback(
     slug: str, version: int | None, organisation_id: int, language: str, k: int
 ) -> DeckFeedback:
-    """Per card of one deck version: counts per verdict, and shuffled comments from k commenters."""
-    k = max(MIN_K, k)
+    """Per card of one deck version: counts per verdict, and shuffled comments from k commenters.
+
+    The read itself is the core's (``live/card_stats.py``), shared with the studio's play page.
+    """
     found = versions(slug, organisation_id)
     if version not in found:
         version = found[0] if found else None
     if version is None:
         return DeckFeedback(slug, None, found, [])
-    mine = (
-        CardFeedback.deck_slug == slug,
-        CardFeedback.deck_version == version,
-        CardFeedback.organisation_id == organisation_id,
-        CardFeedback.playtest.is_(False),  # a draft's play-test is no version's feedback
-    )
-    counts = db.session.execute(
-        select(CardFeedback.card_id, CardFeedback.verdict, func.count())
-        .where(*mine)
-        # Grouped in the database: the rows' order (ids) never reaches the page.
-        .group_by(CardFeedback.card_id, CardFeedback.verdict)
-    ).all()
-    views: dict[str, CardFeedbackView] = {}
-    for card_id, verdict, count in counts:
-        view = views.setdefault(card_id, CardFeedbackView(0, card_id, card_id))
-        view.counts[verdict] = count
-    comments = db.session.execute(
-        select(CardFeedback.card_id, CardFeedback.comment).where(*mine, CardFeedback.comment.is_not(None))
-    ).all()
-    texts: dict[str, list[str]] = {}
-    for card_id, comment in comments:
-        if comment:
-            texts.setdefault(card_id, []).append(comment)
-    for card_id, said in texts.items():
-        view = views.setdefault(card_id, CardFeedbackView(0, card_id, card_id))
-        view.commenters = len(said)  # one comment per seat and card: comments are people
-        if len(said) >= k:
-            _rng.shuffle(said)
-            view.comments = said
+    views = {
+        card_id: CardFeedbackView(0, card_id, card_id, said.counts, said.commenters, said.comments)
+        for card_id, said in card_stats.feedback_by_card(slug, version, organisation_id, k).items()
+    }
     _name_cards(slug, version, language, views)
-    for view in views.values():
-        view.counts = {verdict: view.counts.get(verdict, 0) for verdict in VERDICTS}
     cards = sorted(views.values(), key=lambda v: (v.number == 0, v.number, v.card_id))
     return DeckFeedback(slug, version, found, cards)
 

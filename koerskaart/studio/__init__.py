@@ -15,3 +15,6 @@ def init_app(app: Flask) -> None:
 
     app.register_blueprint(bp)
     app.register_blueprint(editor_bp)
+    from . import play_pages  # learning from play: /studio/<public_id>/play
+
+    app.register_blueprint(play_pages.bp)
