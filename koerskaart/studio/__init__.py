@@ -10,6 +10,8 @@ if TYPE_CHECKING:
 
 def init_app(app: Flask) -> None:
     """The studio's pages."""
+    from . import review_pages
     from .routes import bp
 
     app.register_blueprint(bp)
+    app.register_blueprint(review_pages.bp)  # review with the expert group
