@@ -31,12 +31,19 @@ class InvitationForm(FlaskForm):  # type: ignore[misc]  # Flask-WTF is untyped
     invitation = HiddenField(validators=[DataRequired(), Length(max=32)])
 
 
+def _one_newline(text: str | None) -> str | None:
+    """Browsers send a textarea's line breaks as CRLF: count each as one character, as typed."""
+    return text.replace("\r\n", "\n") if text else text
+
+
 class CommentForm(FlaskForm):  # type: ignore[misc]  # Flask-WTF is untyped
     card = HiddenField(validators=[Length(max=40)])  # empty: the deck itself
     version = HiddenField(validators=[DataRequired(), Length(max=9)])
     field = StringField(_l("About"), validators=[DataRequired(), Length(max=32)])
     body = TextAreaField(
-        _l("Your comment"), validators=[DataRequired(_l("Write a comment first.")), Length(max=COMMENT_MAX)]
+        _l("Your comment"),
+        validators=[DataRequired(_l("Write a comment first.")), Length(max=COMMENT_MAX)],
+        filters=[_one_newline],
     )
 
 

@@ -314,11 +314,13 @@ def test_comments_are_bounded(
     assert _comment(colleague, deck, "ok", card=card, field="colophon").status_code == 400  # a deck's field
     assert _comment(colleague, deck, "ok", card="no-such-card").status_code == 400
     assert _comment(colleague, deck, "ok", card=card, field="prompt").status_code == 302
-    monkeypatch.setattr(review_services, "COMMENTS_PER_INVITATION", 2)
+    crlf = "x" * 1000 + "\r\n" + "x" * 999  # a textarea's line break counts once
+    assert _comment(colleague, deck, crlf, card=card, field="body").status_code == 302
+    monkeypatch.setattr(review_services, "COMMENTS_PER_INVITATION", 3)
     assert _comment(colleague, deck, "ok", card=card).status_code == 302
     full = _comment(colleague, deck, "one too many", card=card)
     assert full.status_code == 400 and "geen opmerkingen meer" in full.get_data(as_text=True)
-    assert db.session.query(ReviewComment).count() == 2
+    assert db.session.query(ReviewComment).count() == 3
 
 
 def test_comment_posts_are_rate_limited() -> None:
