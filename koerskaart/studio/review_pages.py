@@ -174,6 +174,8 @@ def comment(public_id: str) -> BaseResponse | tuple[str, int]:
                 "This comment could not be saved. Choose what it is about and write at most 2000 characters."
             )
         form.body.errors = [message]
+        if reason == "unknown card":
+            flash(message, "error")  # the card's form is no longer on the page to show it
         return _review_page(deck, reviewer, (key, form), 400)
     flash(_("Comment saved."), "success")
     anchor = f"card-{card_id}" if card_id else "deck-comments"

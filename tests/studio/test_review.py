@@ -312,7 +312,8 @@ def test_comments_are_bounded(
     assert _comment(colleague, deck, "x" * 2001, card=card).status_code == 400
     assert _comment(colleague, deck, "   ", card=card).status_code == 400
     assert _comment(colleague, deck, "ok", card=card, field="colophon").status_code == 400  # a deck's field
-    assert _comment(colleague, deck, "ok", card="no-such-card").status_code == 400
+    gone = _comment(colleague, deck, "ok", card="no-such-card")
+    assert gone.status_code == 400 and "zit niet meer in de set" in gone.get_data(as_text=True)
     assert _comment(colleague, deck, "ok", card=card, field="prompt").status_code == 302
     crlf = "x" * 1000 + "\r\n" + "x" * 999  # a textarea's line break counts once
     assert _comment(colleague, deck, crlf, card=card, field="body").status_code == 302
