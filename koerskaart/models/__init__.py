@@ -10,6 +10,7 @@ from .conference import (
     PlenaryTally,
 )
 from .decks import DeckVersion, StudioDeck, VersionStatus, Visibility
+from .review import ReviewComment, ReviewInvitation
 from .sharing import ShareLink
 from .table import Answer, PendingAnswer, RoundRow, Seat, Table, TeamActionRow
 
@@ -26,6 +27,8 @@ __all__ = [
     "PendingAnswer",
     "PlenaryRelease",
     "PlenaryTally",
+    "ReviewComment",
+    "ReviewInvitation",
     "RoundRow",
     "Seat",
     "ShareLink",

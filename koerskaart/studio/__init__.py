@@ -10,11 +10,10 @@ if TYPE_CHECKING:
 
 def init_app(app: Flask) -> None:
     """The studio's pages."""
-    from .editor import bp as editor_bp
+    from . import editor, play_pages, review_pages
     from .routes import bp
 
     app.register_blueprint(bp)
-    app.register_blueprint(editor_bp)
-    from . import play_pages  # learning from play: /studio/<public_id>/play
-
-    app.register_blueprint(play_pages.bp)
+    app.register_blueprint(editor.bp)  # authoring in forms
+    app.register_blueprint(review_pages.bp)  # review with the expert group
+    app.register_blueprint(play_pages.bp)  # learning from play
