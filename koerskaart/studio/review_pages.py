@@ -51,6 +51,9 @@ def _deck_and_reviewer(public_id: str) -> tuple[StudioDeck, Reviewer]:
         if deck is not None
         else None
     )
+    if reviewer is None and not current_user.is_authenticated:
+        # Perhaps an invited colleague who is logged out: to the login page, for any id alike.
+        abort(current_app.login_manager.unauthorized())  # type: ignore[attr-defined]
     if deck is None or reviewer is None:
         abort(404)
     return deck, reviewer

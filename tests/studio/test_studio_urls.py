@@ -6,67 +6,19 @@ if a check were missing; afterwards the deck is exactly as it was."""
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
-
 import pytest
 import yaml
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
-from werkzeug.routing import Rule
 
 from koerskaart.extensions import db
 from koerskaart.models import DeckVersion, StudioDeck, Table
 from koerskaart.studio import services
 from tests.helpers.users import log_in, make_user
+from tests.studio.urls import PREFIX, Probe, probes
 
 SV = "sociale-veiligheid"
-PREFIX = "/studio/<public_id>"
-METHODS_LEFT_OUT = {"HEAD", "OPTIONS"}  # Flask answers these like GET, or by itself
-# <converter(arguments):name>, or <name> for the default converter
-PARAMETER = re.compile(r"<(?:(?P<converter>[a-zA-Z_][a-zA-Z0-9_]*)(?:\([^)]*\))?:)?(?P<name>[a-zA-Z_]\w*)>")
-
-
-@dataclass(frozen=True)
-class Probe:
-    rule: str
-    method: str
-    url: str
-
-
-def _studio_rules(app: Flask) -> list[Rule]:
-    return sorted(
-        (rule for rule in app.url_map.iter_rules() if rule.rule.startswith(PREFIX)), key=lambda r: r.rule
-    )
-
-
-def _value(converter: str | None, name: str, deck: StudioDeck, card_id: str) -> str:
-    """A plausible value for a path parameter, so the view gets as far as its checks."""
-    if name == "public_id":
-        return deck.public_id
-    if converter == "int":
-        return "1"  # version 1 exists (published)
-    if converter == "float":
-        return "1.0"
-    if converter == "uuid":
-        return "00000000-0000-4000-8000-000000000000"
-    if "card" in name:
-        return card_id
-    if "lang" in name:
-        return "nl"
-    if "slug" in name:
-        return deck.slug
-    return "1"
-
-
-def _probes(app: Flask, deck: StudioDeck, card_id: str) -> list[Probe]:
-    probes = []
-    for rule in _studio_rules(app):
-        url = PARAMETER.sub(lambda m: _value(m.group("converter"), m.group("name"), deck, card_id), rule.rule)
-        for method in sorted((rule.methods or set()) - METHODS_LEFT_OUT):
-            probes.append(Probe(rule.rule, method, url))
-    return probes
 
 
 def _body(deck_text: str) -> dict[str, str]:
@@ -123,19 +75,19 @@ def test_every_studio_url_of_a_deck_is_closed_to_other_organisations_and_other_r
 
     text = services.draft_of(deck).text  # type: ignore[union-attr]
     card_id = str(yaml.safe_load(text)["cards"][0]["id"])
-    probes = _probes(app, deck, card_id)
+    walked = probes(app, deck, card_id)
     # The walk sees the studio's pages (not a hard-coded list: these are only a floor).
-    assert {p.rule for p in probes} >= {PREFIX, f"{PREFIX}/draft", f"{PREFIX}/publish"}
-    assert {p.method for p in probes} >= {"GET", "POST"}
+    assert {p.rule for p in walked} >= {PREFIX, f"{PREFIX}/draft", f"{PREFIX}/publish"}
+    assert {p.method for p in walked} >= {"GET", "POST"}
     # The owner reaches every GET: the values filled in are plausible, so a refusal below is a check.
-    for probe in probes:
+    for probe in walked:
         if probe.method == "GET":
             assert author.get(probe.url).status_code == 200, probe
 
     before = _state(deck)
     body = _body(text.replace("Sociale veiligheid", "Overgenomen"))
     failures = []
-    for probe in probes:
+    for probe in walked:
         status, _location = _request(stranger, probe, body)
         if status != 404:
             failures.append(f"author of another organisation: {probe.method} {probe.url} -> {status}")
@@ -154,7 +106,7 @@ def test_the_walk_fills_every_kind_of_path_parameter(
 ) -> None:
     """Whatever a new rule's parameters are, the probe URL has none left and still matches that rule."""
     adapter = app.url_map.bind("localhost")
-    for probe in _probes(app, deck, "kaart"):
+    for probe in probes(app, deck, "kaart"):
         assert "<" not in probe.url and ">" not in probe.url, probe
         rule, _arguments = adapter.match(probe.url, method=probe.method, return_rule=True)
         assert rule.rule == probe.rule, probe
