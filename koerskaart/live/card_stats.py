@@ -19,8 +19,10 @@ tables that count:
   comments only once at least k people commented on the card, shuffled.
 
 A figure based on fewer than k tables is suppressed: its numbers are None here, so no page
-can show them by mistake ("< k" instead). Counting is done by the database (GROUP BY); only
-the per-table seconds and frozen results of the counting tables are read, one narrow column.
+can show them by mistake ("< k" instead). Figures grow in whole steps of k tables, the first to
+end first (rule 6): between two looks at the page at least k tables changed, never one. The
+counting tables are found by the database; of their rounds only the card, the status, the
+seconds and the frozen result are read, in the order the tables ended.
 """
 
 from __future__ import annotations
@@ -30,9 +32,10 @@ import statistics
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
 from flask import current_app
-from sqlalchemy import ColumnElement, Select, case, distinct, exists, func, select
+from sqlalchemy import ColumnElement, Select, exists, func, select
 
 from ..engine import MIN_K, CardKind, CardRule, Result, RoundStatus, TableStatus
 from ..engine.results import chance_of_difference, mean_pairwise_distance
@@ -45,6 +48,7 @@ from .feedback import VERDICTS
 DIVERGED_POINTS = 1.0  # scale cards: two people are on average a whole point apart (0 to 4)
 DIVERGED_CHANCE = 0.5  # choice cards: two people more likely chose differently than alike
 _SCALES = (CardKind.STATEMENT, CardKind.FREQUENCY)
+_T = TypeVar("_T")
 _rng = random.SystemRandom()  # the comments' order must not follow the rows' order
 
 _tables = Table.__table__
@@ -163,7 +167,8 @@ def version_stats(slug: str, version: int, organisation_id: int | None, k: int) 
         stats.card_id = card_id
         if card_id in rules and not _countable(rules[card_id]):
             stats.diverged = Rate(measured=False)
-    return VersionStats(slug, version, k, total if total >= k else None, dict(cards))
+    released = total - total % k
+    return VersionStats(slug, version, k, released or None, dict(cards))
 
 
 def _rules(slug: str, version: int) -> dict[str, CardRule]:
@@ -178,30 +183,49 @@ def _countable(rule: CardRule) -> bool:
     return rule.kind in (*_SCALES, CardKind.CHOICE) and not rule.sensitive
 
 
+def _in_order(*columns: ColumnElement[Any], where: Sequence[ColumnElement[bool]]) -> Select[Any]:
+    """Rounds of the counting tables, in the order their tables ended (see ``_released``)."""
+    return (
+        select(*columns)
+        .join_from(_rounds, _tables, _rounds.c.table_id == _tables.c.id)
+        .where(*where)
+        .order_by(_tables.c.ended_at, _tables.c.id)
+    )
+
+
+def _released(values: list[_T], k: int) -> list[_T]:
+    """The first tables in whole steps of k (rule 6): a figure changes only once k more tables
+    have ended, so two looks at the page never tell what one table did on a card."""
+    return values[: len(values) - len(values) % k]
+
+
 def _count_rounds(cards: dict[str, CardStats], in_counting: ColumnElement[bool], k: int) -> None:
-    skipped = case((_rounds.c.status == RoundStatus.SKIPPED.value, _rounds.c.table_id))
-    rows = db.session.execute(
-        select(_rounds.c.card_id, func.count(distinct(_rounds.c.table_id)), func.count(distinct(skipped)))
-        .where(in_counting)
-        .group_by(_rounds.c.card_id)
-    ).all()
-    for card_id, reached, times_skipped in rows:
-        if reached >= k:
-            cards[card_id].reached = reached
-            cards[card_id].skipped = Rate(times_skipped / reached, reached)
+    outcomes: dict[str, list[bool]] = defaultdict(list)  # per card, per table: skipped?
+    for card_id, status in db.session.execute(
+        _in_order(_rounds.c.card_id, _rounds.c.status, where=[in_counting])
+    ):
+        outcomes[card_id].append(status == RoundStatus.SKIPPED.value)
+    for card_id, skips in outcomes.items():
+        released = _released(skips, k)
+        if released:
+            cards[card_id].reached = len(released)
+            cards[card_id].skipped = Rate(sum(released) / len(released), len(released))
 
 
 def _time_on_cards(cards: dict[str, CardStats], in_counting: ColumnElement[bool], k: int) -> None:
     seconds: dict[str, list[int]] = defaultdict(list)
     rows = db.session.execute(
-        select(_rounds.c.card_id, _rounds.c.seconds_on_card).where(
-            in_counting, _rounds.c.seconds_on_card.is_not(None)
+        _in_order(
+            _rounds.c.card_id,
+            _rounds.c.seconds_on_card,
+            where=[in_counting, _rounds.c.seconds_on_card.is_not(None)],
         )
     )
     for card_id, spent in rows:
         seconds[card_id].append(spent)
-    for card_id, spent in seconds.items():
-        if len(spent) >= k:
+    for card_id, measured in seconds.items():
+        spent = _released(measured, k)
+        if spent:
             low, median, high = (q / 60 for q in statistics.quantiles(spent, n=4, method="inclusive"))
             cards[card_id].minutes = Minutes(median, low, high, len(spent))
 
@@ -230,18 +254,23 @@ def _divergence(
         return
     seen: dict[str, list[bool]] = defaultdict(list)
     rows = db.session.execute(
-        select(_rounds.c.card_id, _rounds.c.result).where(
-            in_counting,
-            _rounds.c.status == RoundStatus.REVEALED.value,
-            _rounds.c.card_id.in_(countable),
+        _in_order(
+            _rounds.c.card_id,
+            _rounds.c.result,
+            where=[
+                in_counting,
+                _rounds.c.status == RoundStatus.REVEALED.value,
+                _rounds.c.card_id.in_(countable),
+            ],
         )
     )
     for card_id, stored in rows:
         counts = Result.from_dict(stored).counts if stored else ()
         if counts and all(isinstance(c, int) for c in counts):  # bands are never measured
             seen[card_id].append(diverged(rules[card_id], [int(c) for c in counts]))
-    for card_id, flags in seen.items():
-        if len(flags) >= k:
+    for card_id, measured in seen.items():
+        flags = _released(measured, k)
+        if flags:
             cards[card_id].diverged = Rate(sum(flags) / len(flags), len(flags))
 
 

@@ -246,6 +246,26 @@ def test_figures_count_only_ended_tables_of_k_players_and_never_a_playtest(
     assert 'data-testid="play-1"' in author.get(f"/studio/{deck.public_id}").get_data(as_text=True)
 
 
+def test_one_more_table_changes_no_figure_until_k_more_have_ended(
+    app: Flask, author: FlaskClient, deck: StudioDeck, clock: Clock
+) -> None:
+    """Two looks at the page, before and after one table ended, must not tell what it did (rule 6)."""
+    owner = owner_of("auteur@oost.example")
+    for _ in range(K):
+        play(owner, 3, [[1, 1, 1], "answer"], clock, seconds=[60, 60])
+    before = card_stats.version_stats(SLUG, 1, owner.organisation_id, K)
+    assert before.tables == K and before.card("stelling").diverged == card_stats.Rate(0.0, K)
+    # Tables that diverged, skipped and lingered: invisible until k of them have ended.
+    for extra in range(1, K + 1):
+        play(owner, 3, [[1, 3, 5], "skip"], clock, seconds=[900, 60])
+        now = card_stats.version_stats(SLUG, 1, owner.organisation_id, K)
+        if extra < K:
+            assert now == before
+    assert now.tables == 2 * K
+    assert now.card("stelling").diverged == card_stats.Rate(0.5, 2 * K)
+    assert now.card("keuze").skipped == card_stats.Rate(0.5, 2 * K)
+
+
 def test_fewer_than_k_tables_show_nothing_but_not_played_yet(
     app: Flask, author: FlaskClient, deck: StudioDeck, clock: Clock
 ) -> None:
@@ -349,6 +369,10 @@ def _reveals(table: GeneratedTable) -> bool:
     )
 
 
+def _steps(tables: list[GeneratedTable]) -> int:
+    return len(tables) - len(tables) % K
+
+
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(_tables())
 def test_no_shown_figure_rests_on_fewer_than_k_tables(generated: list[GeneratedTable]) -> None:
@@ -374,11 +398,13 @@ def test_no_shown_figure_rests_on_fewer_than_k_tables(generated: list[GeneratedT
             if table.ended and not table.playtest and _reveals(table):
                 counted.append(table)
         stats = card_stats.version_stats("proefdeck", deck.version, owner.organisation_id, K)
-        assert stats.tables == (len(counted) if len(counted) >= K else None)
+        # Figures grow in whole steps of k tables, the first to end first (rule 6).
+        assert stats.tables == (_steps(counted) or None)
         for index, card in enumerate(deck.cards):
             figures = stats.card(card.id)
             reached = [t for t in counted if index < len(t.plan)]
             if figures.reached is not None:
+                reached = reached[: _steps(reached)]
                 assert figures.reached >= K and figures.reached == len(reached)
             else:
                 assert len(reached) < K or len(counted) < K
