@@ -17,6 +17,7 @@ from ..forms import ActionForm
 from ..i18n import lang
 from ..security import login_required
 from . import drafts, problems
+from .preview import respond as render_preview
 from .card_form import CARD_FIELDS, CardForm, build, card_data
 from .editing import Opened, open_for_edit, published_cards, render_page, save
 
@@ -148,11 +149,9 @@ def _preview(opened: Opened) -> Response:
     form = build(None, drafts.phase_ids(data), posted=True)
     if not form.validate():
         abort(400)
-    try:  # preview.py is another helper's; until it lands there is no preview
-        from .preview import respond  # type: ignore[import-not-found, unused-ignore]
-    except ImportError:
-        abort(404)
-    response: Response = respond(card_data(form), data, lang())
+    # The preview's own language switch (nl | en) decides, not the editor's interface language.
+    chosen = request.form.get("preview_language", "")
+    response: Response = render_preview(card_data(form), data, chosen if chosen in ("nl", "en") else lang())
     return response
 
 

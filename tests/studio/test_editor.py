@@ -474,3 +474,30 @@ def test_the_deck_page_links_the_editor_and_keeps_the_text_door(app: Flask, auth
     page = author.get(f"/studio/{deck.public_id}").get_data(as_text=True)
     assert f'href="/studio/{deck.public_id}/edit"' in page
     assert re.search(r"<details[^>]*>.*data-testid=\"draft-text\"", page, re.S)
+
+
+def test_the_card_editor_previews_what_is_typed_without_saving(app: Flask, author: FlaskClient) -> None:
+    """The editor's live preview: the form as typed, rendered by studio/preview.py, nothing saved."""
+    deck = _duplicate(author)
+    before = _text(deck)
+    url = f"/studio/{deck.public_id}/cards/sv-01"
+    page = author.get(url).get_data(as_text=True)
+    assert f'data-preview-url="{url}/preview"' in page
+    assert 'data-testid="card-form"' in page
+    fields = form_fields(page, "card-form")
+    shown = author.post(f"{url}/preview", data=changed(fields, prompt__nl="Een *nieuwe* vraag"))
+    assert shown.status_code == 200 and shown.is_json
+    assert "Een <em>nieuwe</em> vraag" in shown.json["phone"]
+    assert "Een <em>nieuwe</em> vraag" in shown.json["screen"]
+    assert "Een <em>nieuwe</em> vraag" in shown.json["print"]
+    assert shown.json["problems"] == []
+    english = author.post(
+        f"{url}/preview", data=changed(fields, prompt__en="A *new* question", preview_language="en")
+    )
+    assert "A <em>new</em> question" in english.json["phone"]
+    broken = author.post(f"{url}/preview", data=changed(fields, prompt__nl=""))
+    assert broken.status_code == 200
+    assert "prompt-nl" in {problem["field"] for problem in broken.json["problems"]}
+    assert _text(deck) == before  # a preview saves nothing
+    new = author.post(f"/studio/{deck.public_id}/new-card/preview", data=changed(fields, id="sv-99"))
+    assert new.status_code == 200 and new.is_json
