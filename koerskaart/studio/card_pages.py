@@ -17,9 +17,9 @@ from ..forms import ActionForm
 from ..i18n import lang
 from ..security import login_required
 from . import drafts, problems
-from .preview import respond as render_preview
 from .card_form import CARD_FIELDS, CardForm, build, card_data
 from .editing import Opened, open_for_edit, published_cards, render_page, save
+from .preview import respond as render_preview
 
 __all__ = ["ActionForm", "CardRow", "addressable", "build"]
 
