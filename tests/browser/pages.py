@@ -155,16 +155,54 @@ def on_card(page: Any, number: int) -> None:
     expect(page.locator("#card-progress")).to_have_text(re.compile(rf"^\D*\b{number}\b\D+\d+\s*$"))
 
 
-def create_event(page: Any, server: RealServer, harvest: int = 1) -> None:
-    """A synchronised event of three named tables through the form, card ``harvest`` a harvest
-    moment; ends on the dashboard."""
+def create_event(
+    page: Any,
+    server: RealServer,
+    harvest: int | None = 1,
+    deck: str = "proefdeck",
+    tables: tuple[str, ...] = ("Tafel 1", "Tafel 2", "Tafel 3"),
+    target_size: int | None = None,
+) -> None:
+    """A synchronised event of named tables through the form, card ``harvest`` a harvest moment
+    (None: none); ends on the dashboard."""
     page.goto(server.url + "/events")
     page.get_by_test_id("events-new").click()
     page.locator("#name").fill("Leiderschapsdag")
-    page.get_by_test_id("event-deck-proefdeck").check()
+    page.get_by_test_id(f"event-deck-{deck}").check()
     page.get_by_test_id("event-pacing-synchronised").check()
-    page.locator("#tables").fill("Tafel 1\nTafel 2\nTafel 3")
+    if target_size is not None:
+        page.locator("#target_size").fill(str(target_size))
+    page.locator("#tables").fill("\n".join(tables))
     page.get_by_test_id("event-create").click()
-    page.get_by_test_id(f"harvest-{harvest}").check()
-    page.get_by_test_id("harvest-save").click()  # saves, then opens the dashboard
-    expect(page.get_by_test_id("dash-table-row")).to_have_count(3)
+    if harvest is None:
+        page.get_by_test_id("prepare-dashboard").click()
+    else:
+        page.get_by_test_id(f"harvest-{harvest}").check()
+        page.get_by_test_id("harvest-save").click()  # saves, then opens the dashboard
+    expect(page.get_by_test_id("dash-table-row")).to_have_count(len(tables))
+
+
+def join_event(page: Any, server: RealServer, code: str, nickname: str) -> None:
+    """A phone joins an event by its code and is seated at a table by the server."""
+    page.goto(server.url + "/e#" + code)
+    page.get_by_test_id("join-nickname").fill(nickname)
+    page.get_by_test_id("join-submit").click()
+    page.wait_for_url(re.compile(r"/t/[^/]+$"))
+    page.get_by_test_id("lobby-players").wait_for()
+
+
+def review_link(author: Any, label: str) -> str:
+    """From a deck's studio page: a single-use reviewer link for an outside expert called ``label``."""
+    author.get_by_test_id("reviewers-link").click()
+    author.get_by_test_id("link-label").fill(label)
+    author.get_by_test_id("link-submit").click()
+    link = str(author.get_by_test_id("review-link").input_value())
+    assert "/studio/review-link/" in link
+    return link
+
+
+def claim_review_link(expert: Any, link: str, label: str) -> None:
+    """The expert opens the link in a browser of their own and claims it with its button."""
+    expert.goto(link)
+    expert.get_by_test_id("review-start").click()
+    expect(expert.get_by_test_id("review-as")).to_contain_text(label)

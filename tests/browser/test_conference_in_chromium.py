@@ -23,6 +23,7 @@ from tests.browser.pages import (
     create_account,
     create_event,
     fit_problems,
+    join_event,
     log_in,
     on_card,
 )
@@ -33,14 +34,6 @@ pytestmark = pytest.mark.browser
 EMAIL = "conferentie@oost.example"
 PLAYERS = 18
 STATEMENT, CHOICE = 0, 1  # the test deck's first two cards; the choice card is the harvest moment
-
-
-def join_event(page: Any, server: RealServer, code: str, nickname: str) -> None:
-    page.goto(server.url + "/e#" + code)
-    page.get_by_test_id("join-nickname").fill(nickname)
-    page.get_by_test_id("join-submit").click()
-    page.wait_for_url(re.compile(r"/t/[^/]+$"))
-    page.get_by_test_id("lobby-players").wait_for()
 
 
 def answer(page: Any, value: int, *, last: bool) -> None:

@@ -9,7 +9,15 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.pages import LAPTOP, PHONE, create_account, log_in, reflow_problems
+from tests.browser.pages import (
+    LAPTOP,
+    PHONE,
+    claim_review_link,
+    create_account,
+    log_in,
+    reflow_problems,
+    review_link,
+)
 from tests.helpers.real_server import RealServer
 
 pytestmark = pytest.mark.browser
@@ -23,17 +31,11 @@ def test_an_outside_expert_comments_on_a_card_and_the_author_resolves_it(
     log_in(author, live_server, "auteur-review@oost.example")
     author.goto(live_server.url + "/studio/")
     author.get_by_test_id("duplicate-proefdeck").click()
-    author.get_by_test_id("reviewers-link").click()
-    author.get_by_test_id("link-label").fill("Dr. Extern")
-    author.get_by_test_id("link-submit").click()
-    link = author.get_by_test_id("review-link").input_value()
-    assert "/studio/review-link/" in link
+    link = review_link(author, "Dr. Extern")
     assert not reflow_problems(author, "the reviewers page with a new link")
 
     expert = open_page(**PHONE)
-    expert.goto(link)
-    expert.get_by_test_id("review-start").click()
-    expect(expert.get_by_test_id("review-as")).to_contain_text("Dr. Extern")
+    claim_review_link(expert, link, "Dr. Extern")
     assert not reflow_problems(expert, "the review page")
     card = expert.locator("article[data-testid^='review-card-']").first
     card.locator("summary").click()
