@@ -10,8 +10,10 @@ if TYPE_CHECKING:
 
 def init_app(app: Flask) -> None:
     """The studio's pages."""
-    from . import editor, play_pages, review_pages
+    from . import crumbs, editor, play_pages, review_pages
     from .routes import bp
+
+    app.add_template_global(crumbs.deck_title, "studio_deck_title")  # the breadcrumbs' deck name
 
     app.register_blueprint(bp)
     app.register_blueprint(editor.bp)  # authoring in forms

@@ -64,6 +64,12 @@ def new_deck() -> BaseResponse | tuple[str, int]:
     title = {key: value for key in ("nl", "en") if (value := (form.title.form[key].data or "").strip())}
     if "nl" not in title:
         form.title.form.nl.errors = [_("Give the deck a Dutch title.")]
+    # The deck format requires a description: without one the new draft could not be reviewed,
+    # play-tested or published until the author found out why.
+    if not (form.description.form.nl.data or "").strip():
+        form.description.form.nl.errors = [
+            _("Give the deck a short Dutch description: facilitators read it when they choose a deck.")
+        ]
     slug = (form.slug.data or "").strip()
     if slug:
         reason = authoring.slug_problem(slug)
@@ -73,7 +79,7 @@ def new_deck() -> BaseResponse | tuple[str, int]:
             ]
         elif reason == "taken":
             form.slug.errors = [_("Another deck is called %(slug)s: choose another name.", slug=slug)]
-    if form.title.form.nl.errors or form.slug.errors:
+    if form.title.form.nl.errors or form.description.form.nl.errors or form.slug.errors:
         return render_template("studio/edit_new.html", form=form), 400
     languages = [code for code in ("nl", "en") if code in (form.languages.data or [])] or ["nl"]
     description = {

@@ -408,7 +408,12 @@ def test_a_new_deck_from_a_title(app: Flask, author: FlaskClient) -> None:
     assert author.get("/studio/new").status_code == 200
     response = author.post(
         "/studio/new",
-        data={"title-nl": "Samen Beslissen!", "title-en": "Deciding together", "languages": ["nl", "en"]},
+        data={
+            "title-nl": "Samen Beslissen!",
+            "title-en": "Deciding together",
+            "description-nl": "Over hoe we samen besluiten.",
+            "languages": ["nl", "en"],
+        },
     )
     assert response.status_code == 302
     deck = db.session.scalars(select(StudioDeck).where(StudioDeck.slug == "samen-beslissen")).one()
@@ -417,8 +422,10 @@ def test_a_new_deck_from_a_title(app: Flask, author: FlaskClient) -> None:
     assert data["title"] == {"nl": "Samen Beslissen!", "en": "Deciding together"}
     assert [card["role"] for card in data["cards"]] == ["opening"]
     page = author.get(f"/studio/{deck.public_id}/edit").get_data(as_text=True)
-    assert "description" in page  # the missing description is the first problem to fix
-    again = author.post("/studio/new", data={"title-nl": "Samen beslissen", "languages": ["nl"]})
+    assert "description" in page  # the missing English description is the first problem to fix
+    again = author.post(
+        "/studio/new", data={"title-nl": "Samen beslissen", "description-nl": "Kort.", "languages": ["nl"]}
+    )
     assert again.status_code == 302
     assert db.session.scalar(select(StudioDeck).where(StudioDeck.slug == "samen-beslissen-2")) is not None
 
@@ -429,6 +436,16 @@ def test_a_new_deck_refuses_a_taken_or_malformed_slug(app: Flask, author: FlaskC
         assert response.status_code == 400
         assert 'id="slug-errors"' in response.get_data(as_text=True)
     assert author.post("/studio/new", data={"title-nl": "", "languages": ["nl"]}).status_code == 400
+
+
+def test_a_new_deck_asks_for_its_dutch_description_next_to_the_field(app: Flask, author: FlaskClient) -> None:
+    """The deck format requires one: a deck begun without it could not be reviewed or play-tested."""
+    response = author.post("/studio/new", data={"title-nl": "Zonder beschrijving", "languages": ["nl"]})
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert 'id="description-nl-errors"' in page
+    assert 'aria-describedby="description-nl-errors"' in page
+    assert db.session.scalar(select(StudioDeck).where(StudioDeck.slug == "zonder-beschrijving")) is None
 
 
 # ── Who may ────────────────────────────────────────────────────────────────────
