@@ -11,7 +11,8 @@
    four people play it to the end on their phones, giving card feedback; he then runs an event of
    three tables with the deck from the conference dashboard, its nine players bots that speak the
    documented socket protocol (tests/helpers/conference_clients.py).
-5. The author reads "Leren van het spel" for version 1: three of the four tables counted (whole steps of k = 3), figures shown.
+5. The author reads "Leren van het spel" for version 1: three of the four tables counted (whole
+   steps of k = 3), figures shown.
    She sharpens a card, publishes version 2 with a note, and the diff shows the changed card; a
    table started before keeps version 1, a table started after plays version 2.
 """
