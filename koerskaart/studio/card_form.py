@@ -16,27 +16,14 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, FieldList, Form, FormField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # newer than the stubs
 
-from ..content.schema import MAX_OPTIONS, CardRole, CardType
+from ..content.schema import MAX_OPTIONS, Card, CardRole, CardType
+from ..content.yamlio import ORDER
 
 MAX_FOLLOW_UPS = 6
 BLANK_ROWS = 2
-# The fields the editor writes; any other field of a card in the draft is kept as it is.
-CARD_FIELDS = (
-    "id",
-    "type",
-    "phase",
-    "role",
-    "sensitive",
-    "minutes",
-    "max_length",
-    "prompt",
-    "body",
-    "options",
-    "follow_up",
-    "facilitator",
-    "conference",
-    "source",
-)
+# The fields the editor writes (every field of a card, in the canonical order); any other field
+# of a card in the draft is kept as it is.
+CARD_FIELDS = ORDER[Card]
 
 
 class TextForm(Form):
