@@ -22,3 +22,13 @@ def author_deck(public_id: str) -> StudioDeck:
     if found is None:
         abort(404)  # another organisation's private deck is as absent as a missing one
     return found
+
+
+def editable_deck(public_id: str, refusal: int = 403) -> tuple[StudioDeck, User]:
+    """A deck the author may change, and the author: 404 as ``author_deck``; ``refusal`` for a
+    deck they may see but not change (another organisation's shared deck)."""
+    user = author()
+    found = author_deck(public_id)
+    if not services.may_edit(user, found):
+        abort(refusal)
+    return found, user

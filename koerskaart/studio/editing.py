@@ -36,10 +36,7 @@ class Opened:
 
 def open_for_edit(public_id: str) -> Opened:
     """404 for another organisation's deck (or a missing one), 403 for anyone who may not edit it."""
-    deck = access.author_deck(public_id)
-    user = access.author()
-    if not services.may_edit(user, deck):
-        abort(403)
+    deck, user = access.editable_deck(public_id)
     draft = services.draft_of(deck)
     versions = services.published(deck)
     text = draft.text if draft else (versions[-1].text if versions else "")

@@ -41,11 +41,7 @@ class CardRow:
 
 def _deck(public_id: str) -> StudioDeck:
     """The user's own organisation's deck; a shared deck of another one is as absent as a missing one."""
-    user = access.author()
-    deck = services.deck_for(user, public_id)
-    if deck is None or not services.may_edit(user, deck):
-        abort(404)
-    return deck
+    return access.editable_deck(public_id, refusal=404)[0]
 
 
 def _asked_version(published: list[int]) -> int | None:

@@ -20,7 +20,7 @@ from ..forms import ActionForm
 from ..i18n import lang
 from ..models import ReviewComment, ReviewInvitation, StudioDeck, User
 from ..security import login_required, token_hash
-from . import access, review_services, services
+from . import access, review_services
 from .diff_pages import deck_field_label, field_label
 from .review_forms import CommentForm, InvitationForm, InviteAccountForm, ResolveForm, ReviewLinkForm
 from .review_services import Reviewer, ReviewError, Show
@@ -61,11 +61,7 @@ def _deck_and_reviewer(public_id: str) -> tuple[StudioDeck, Reviewer]:
 
 def _editor_deck(public_id: str) -> tuple[StudioDeck, User]:
     """An editor's deck: 403 for non-authors, 404 for another organisation's deck (shared or not)."""
-    user = access.author()
-    deck = access.author_deck(public_id)
-    if not services.may_edit(user, deck):
-        abort(404)
-    return deck, user
+    return access.editable_deck(public_id, refusal=404)
 
 
 def _show() -> Show:

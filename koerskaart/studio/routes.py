@@ -102,9 +102,7 @@ def deck(public_id: str) -> tuple[str, int]:
 @bp.post("/<public_id>/draft")
 @login_required
 def save_draft(public_id: str) -> BaseResponse | tuple[str, int]:
-    found = access.author_deck(public_id)
-    if not services.may_edit(access.author(), found):
-        abort(403)
+    found, _user = access.editable_deck(public_id)
     form = DraftForm()
     if not form.validate_on_submit():
         return _deck_page(found, form, 400)
@@ -116,9 +114,7 @@ def save_draft(public_id: str) -> BaseResponse | tuple[str, int]:
 @bp.post("/<public_id>/publish")
 @login_required
 def publish(public_id: str) -> BaseResponse | tuple[str, int]:
-    found = access.author_deck(public_id)
-    if not services.may_edit(access.author(), found):
-        abort(403)
+    found, _user = access.editable_deck(public_id)
     form = PublishForm()
     if not form.validate_on_submit():
         abort(400)
@@ -137,10 +133,7 @@ def publish(public_id: str) -> BaseResponse | tuple[str, int]:
 @login_required
 def playtest(public_id: str) -> BaseResponse | tuple[str, int]:
     """A private table on the draft as it is now: the author hosts it; it counts in no statistics."""
-    found = access.author_deck(public_id)
-    user = access.author()
-    if not services.may_edit(user, found):
-        abort(403)
+    found, user = access.editable_deck(public_id)
     draft = services.draft_of(found)
     checked = services.check(draft.text, found.slug) if draft is not None else None
     if draft is None or checked is None or checked.deck is None:
@@ -160,9 +153,7 @@ def playtest(public_id: str) -> BaseResponse | tuple[str, int]:
 @bp.post("/<public_id>/visibility")
 @login_required
 def visibility(public_id: str) -> BaseResponse:
-    found = access.author_deck(public_id)
-    if not services.may_edit(access.author(), found):
-        abort(403)
+    found, _user = access.editable_deck(public_id)
     form = VisibilityForm()
     if not form.validate_on_submit():
         abort(400)
