@@ -63,7 +63,7 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
     csrf.init_app(app)
     limiter.init_app(app)
 
-    from . import auth, conference, headers, health, markdown, models, play, reports, studio  # noqa: F401
+    from . import analytics, auth, conference, headers, health, markdown, models, play, reports, studio  # noqa: F401
     from .content import load_bundled
     from .live import decks
     from .live.drops import client_manager
@@ -76,6 +76,7 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
     reports.init_app(app)  # team summaries, share links and `flask retention`
     conference.init_app(app)  # events: seating, the dashboard, the big screen (/conference)
     studio.init_app(app)  # an organisation's own decks: drafts, published versions (issue 13)
+    analytics.init_app(app)  # uptake: units, requests, the dashboard and its API (issue 14)
     headers.init_app(app)  # CSP, no framing, no sniffing, no caching of pages (koerskaart/headers.py)
     health.init_app(app)  # /healthz and /readyz for a load balancer (koerskaart/health.py)
 

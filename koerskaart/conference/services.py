@@ -28,7 +28,7 @@ from ..engine.pacing import phases
 from ..engine.seating import TableLoad, choose_table, merge_partner
 from ..extensions import db
 from ..live import conference as live_conference
-from ..live import decks, service
+from ..live import decks, service, usage
 from ..live.codes import format_code, new_join_code, normalise_code
 from ..live.delivery import Delivery, Emit
 from ..live.rooms import CONFERENCE_NAMESPACE, dashboard_room, event_room, plenary_room
@@ -449,6 +449,7 @@ def end(conference: Conference, keep_open_text: bool) -> Delivery:
     conference.code = None  # the code may be used again
     conference.ended_at = utcnow()
     conference.countdown_ends_at = None
+    usage.record_event(conference)  # the uptake fact, in this transaction
     db.session.commit()
     delivery.emits.extend(event_emits(conference))
     return delivery

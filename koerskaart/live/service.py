@@ -24,11 +24,11 @@ from ..content import FULL_ROUTE, Deck
 from ..engine import MIN_K, ActionRefused, Code, TableState, TableStatus, apply
 from ..engine import actions as act
 from ..extensions import db
-from ..models import Conference, Seat, Table, User
+from ..models import Conference, DeckRequest, Seat, Table, User
 from ..models.table import normalise_team_label
 from ..qr import join_qr_svg
 from ..security import TOKEN_MAX_LENGTH, new_token, token_hash
-from . import conference, decks, store, views
+from . import conference, decks, store, usage, views
 from .codes import format_code, new_join_code, normalise_code
 from .delivery import Delivery, Emit, address
 from .rooms import event_room, seat_room, table_room
@@ -97,12 +97,17 @@ def create_table(
     route: str = "",
     chosen_phases: tuple[str, ...] = (),
     playtest: Playtest | None = None,
+    unit_id: int | None = None,
+    request: DeckRequest | None = None,
 ) -> tuple[Table, str, str, str]:
     """A new table with its host seated; returns (table, host seat id, rejoin token, screen key).
 
     A table started by a logged-in account belongs to it and its organisation, and may
     carry the facilitator's name for the team (anonymous tables never do). The table plays
     the cards of ``route`` (the whole deck by default); ValueError for an unknown deck or route.
+    ``unit_id`` is the organisation's unit it plays for (the caller checked it is the
+    organisation's); a table started from a request's ready link belongs to the request's
+    organisation and unit without an owner.
     """
     deck = playtest.deck if playtest is not None else decks.get(deck_slug)
     if deck is None:
@@ -124,7 +129,11 @@ def create_table(
         k_text=max(MIN_K, config["KOERSKAART_K"], config["KOERSKAART_K_TEXT"]),
         capacity=config["TABLE_CAPACITY"],
         owner_id=owner.id if owner is not None else None,
-        organisation_id=owner.organisation_id if owner is not None else None,
+        organisation_id=(
+            owner.organisation_id if owner is not None else request.organisation_id if request else None
+        ),
+        unit_id=request.unit_id if request is not None else unit_id,
+        request_id=request.id if request is not None else None,
         team_label=normalise_team_label(team_label) if owner is not None else None,
     )
     db.session.add(table)
@@ -298,6 +307,7 @@ def _apply(
     release, dashboard) inside the same transaction.
     """
     now = time.time()
+    ending = stored.state.status is not TableStatus.ENDED
     outcome = apply(stored.state, action, now, _rng)
     event_news: list[Emit] = []
     # An expired table was abandoned long ago: the card it was left on gets no time.
@@ -307,6 +317,8 @@ def _apply(
         event_news = conference.on_table_change(stored, table_public_id, outcome.state, outcome.events)
     else:
         store.save(stored, outcome.state, outcome.events, new_tokens, card_clock=card_clock)
+    if ending and outcome.state.status is TableStatus.ENDED:
+        usage.record_table(stored.table_id, outcome.state)  # the uptake fact, in this transaction
     delivery = address(table_public_id, outcome.state, outcome.events)
     delivery.emits.extend(event_news)
     return delivery

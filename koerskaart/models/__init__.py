@@ -13,15 +13,20 @@ from .decks import DeckVersion, StudioDeck, VersionStatus, Visibility
 from .review import ReviewComment, ReviewInvitation
 from .sharing import ShareLink
 from .table import Answer, PendingAnswer, RoundRow, Seat, Table, TeamActionRow
+from .usage import ApiToken, DeckRequest, EventFact, OrgUnit, UsageCard, UsageFact
 
 __all__ = [
     "ACCOUNT_ROLES",
     "Answer",
+    "ApiToken",
     "CardFeedback",
     "Conference",
     "ConferenceStatus",
+    "DeckRequest",
     "DeckVersion",
+    "EventFact",
     "Invite",
+    "OrgUnit",
     "Organisation",
     "Pacing",
     "PendingAnswer",
@@ -35,6 +40,8 @@ __all__ = [
     "StudioDeck",
     "Table",
     "TeamActionRow",
+    "UsageCard",
+    "UsageFact",
     "User",
     "VersionStatus",
     "Visibility",

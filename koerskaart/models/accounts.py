@@ -6,7 +6,7 @@ import secrets
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String
+from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..clock import aware, utcnow
@@ -14,7 +14,7 @@ from ..extensions import db
 
 # What an account may do. Not to be confused with a player's self-declared perspective
 # (engine.PERSPECTIVES) or a socket's kind (seat or screen).
-ACCOUNT_ROLES = ("facilitator", "author", "admin")
+ACCOUNT_ROLES = ("facilitator", "author", "admin", "analyst")  # an analyst reads uptake, nothing else
 
 
 def new_session_token() -> str:
@@ -27,6 +27,8 @@ class Organisation(db.Model):  # type: ignore[name-defined,misc]
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(120), unique=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # The secret part of the organisation's public request page (/request/<key>); renewable.
+    request_key: Mapped[str | None] = mapped_column(String(32), unique=True)
 
     users: Mapped[list[User]] = relationship(back_populates="organisation", order_by="User.email")
 
@@ -44,6 +46,8 @@ class User(UserMixin, db.Model):  # type: ignore[name-defined,misc]
     session_token: Mapped[str] = mapped_column(String(64), default=new_session_token)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Runs the platform: sees totals across organisations, never one organisation's units.
+    platform_admin: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     organisation: Mapped[Organisation] = relationship(back_populates="users")
 

@@ -78,6 +78,9 @@ class Conference(db.Model):  # type: ignore[name-defined,misc]
     plenary_card: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Uptake (models/usage.py): the unit the event is for, and whether its fact was written.
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("org_units.id", ondelete="SET NULL"), index=True)
+    usage_counted: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class PlenaryTally(db.Model):  # type: ignore[name-defined,misc]

@@ -91,6 +91,13 @@ class Table(db.Model):  # type: ignore[name-defined,misc]
     # answers or team actions: a process that cached them at this version may trust its copy
     # (live/store.py). Never an ORM version counter: writers bump it in SQL.
     version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # Uptake (models/usage.py): the organisation's unit the table plays for, the request whose
+    # ready link started it, and whether its usage fact was written (once, when it ended).
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("org_units.id", ondelete="SET NULL"), index=True)
+    request_id: Mapped[int | None] = mapped_column(
+        ForeignKey("deck_requests.id", ondelete="SET NULL"), index=True
+    )
+    usage_counted: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     seats: Mapped[list[Seat]] = relationship(
         back_populates="table", order_by="Seat.position", cascade="all, delete-orphan"
