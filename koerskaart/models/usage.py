@@ -40,7 +40,9 @@ class OrgUnit(db.Model):  # type: ignore[name-defined,misc]
     organisation_id: Mapped[int] = mapped_column(
         ForeignKey("organisations.id", ondelete="CASCADE"), index=True
     )
-    parent_id: Mapped[int | None] = mapped_column(ForeignKey("org_units.id", ondelete="RESTRICT"), index=True)
+    parent_id: Mapped[int | None] = mapped_column(
+        ForeignKey("org_units.id"), index=True
+    )  # NO ACTION: checked at the statement's end
     name: Mapped[str] = mapped_column(String(UNIT_NAME_MAX))
     position: Mapped[int] = mapped_column(Integer, default=0)
     # An archived unit is no longer offered in forms; what it played stays counted under it.

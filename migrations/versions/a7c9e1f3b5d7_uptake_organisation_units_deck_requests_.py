@@ -28,7 +28,7 @@ def upgrade():
     sa.Column('archived', sa.Boolean(), server_default=sa.false(), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['organisation_id'], ['organisations.id'], ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['parent_id'], ['org_units.id'], ondelete='RESTRICT'),
+    sa.ForeignKeyConstraint(['parent_id'], ['org_units.id']),
     sa.PrimaryKeyConstraint('id')
     )
     with op.batch_alter_table('org_units', schema=None) as batch_op:
