@@ -83,3 +83,28 @@ def test_a_fact_has_no_column_that_could_lead_back_to_a_table_or_a_person() -> N
         "created_at",
         "ended_at",
     }
+
+
+def test_an_ended_event_writes_its_fact_and_its_tables_theirs(app: Flask) -> None:
+    from koerskaart.conference import services as events
+    from koerskaart.models import EventFact, OrgUnit
+    from tests.helpers.events import answer, join, make_event
+
+    with app.test_request_context():  # the event's join URL is built in the service
+        event = make_event(tables=3)
+        unit = OrgUnit(public_id="u1", organisation_id=event.organisation_id, name="Directie Noord")
+        db.session.add(unit)
+        db.session.flush()
+        event.unit_id = unit.id
+        db.session.commit()
+        people = [join(event, f"P{n}") for n in range(9)]
+        events.show_card(event, STATEMENT)
+        for person in people:
+            answer(person, STATEMENT, 3)
+        events.end(event, keep_open_text=False)
+        db.session.expire_all()
+        (fact,) = db.session.scalars(select(EventFact)).all()
+        assert (fact.tables, fact.unit_id, fact.deck_slug) == (3, unit.id, "proefdeck")
+        assert fact.cohort is None  # one event waits for k of its unit and deck
+        assert [f.at_event for f in facts()] == [True, True, True]
+        assert [f.cohort for f in facts()] == [1, 1, 1]
