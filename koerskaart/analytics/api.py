@@ -12,9 +12,10 @@ is the same "< k" everywhere; the views and their schemas come from ``views.VIEW
 
 from __future__ import annotations
 
+import json
 from typing import Any, NoReturn
 
-from flask import Blueprint, Response, current_app, g, jsonify, request, url_for
+from flask import Blueprint, Response, current_app, g, request, url_for
 from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound, Unauthorized
@@ -64,15 +65,22 @@ def _limit_key() -> str:
     return f"token:{token_hash(token)}" if token else f"anonymous:{get_remote_address()}"
 
 
-limiter.limit(lambda: current_app.config["API_RATE_LIMIT"], key_func=_limit_key, scope="api-token")(bp)
-limiter.limit(
-    lambda: current_app.config["API_ADDRESS_RATE_LIMIT"], key_func=get_remote_address, scope="api-address"
+# Shared: one count per token (and per address) across every route of the API.
+limiter.shared_limit(lambda: current_app.config["API_RATE_LIMIT"], scope="api-token", key_func=_limit_key)(bp)
+limiter.shared_limit(
+    lambda: current_app.config["API_ADDRESS_RATE_LIMIT"], scope="api-address", key_func=get_remote_address
 )(bp)
 
 
+def as_json(body: Any, status: int = 200) -> Response:
+    """JSON in the order it was built (a row's cells in its view's column order), not sorted."""
+    return Response(
+        json.dumps(body, ensure_ascii=False, separators=(",", ":")), status, mimetype="application/json"
+    )
+
+
 def _error(status: int, error: str, message: str, headers: dict[str, str] | None = None) -> Response:
-    response = jsonify({"error": error, "message": message})
-    response.status_code = status
+    response = as_json({"error": error, "message": message}, status)
     for name, value in (headers or {}).items():
         response.headers[name] = value
     response.headers["Cache-Control"] = "no-store"
@@ -209,7 +217,7 @@ def _organisation_views() -> list[View]:
 
 @bp.get(f"{API_PREFIX}/views")
 def list_views() -> Response:
-    return jsonify(
+    return as_json(
         {
             "k": k_value(),
             "views": [
@@ -240,7 +248,7 @@ def view_rows(name: str) -> Response:
         _refuse(404, "unknown_view", _("No such view. GET /api/v1/views lists them."))
     view = result.view
     kinds = {c.key: c.kind for c in view.columns}
-    return jsonify(
+    return as_json(
         {
             "view": view.name,
             "title": str(view.title),
@@ -259,7 +267,7 @@ def view_rows(name: str) -> Response:
 def units() -> Response:
     scope = _scope()
     ordered = sorted(scope.units.values(), key=lambda u: (scope.path(u.id).casefold(), u.id))
-    return jsonify(
+    return as_json(
         {
             "units": [
                 {
@@ -279,10 +287,10 @@ def units() -> Response:
 
 @bp.get(f"{API_PREFIX}/openapi.json")
 def openapi_document() -> Response:
-    return jsonify(openapi.document(k_value(), server=request.host_url))
+    return as_json(openapi.document(k_value(), server=request.host_url))
 
 
-@bp.route("/api", defaults={"rest": ""})
+@bp.route("/api/", defaults={"rest": ""}, strict_slashes=False)  # "/api" too, without a redirect
 @bp.route("/api/<path:rest>")
 def not_found(rest: str) -> NoReturn:
     """Anything else under /api: a JSON 404, not the site's HTML page."""
