@@ -6,6 +6,7 @@ organisation, an analyst only their own. A new token is shown once, on the respo
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import cast
 
 from flask import (
@@ -19,6 +20,7 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -27,6 +29,7 @@ from wtforms import SelectField, StringField, SubmitField
 from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # newer than the stubs
 from wtforms.validators import DataRequired, Length
 
+from ..clock import utcnow
 from ..extensions import limiter
 from ..forms import ActionForm
 from ..models import User
@@ -40,14 +43,21 @@ bp = Blueprint("analytics_tokens", __name__)
 
 
 def expiry_choices() -> list[SelectChoice]:
-    return [SelectChoice(str(days), _l("%(num)d days", num=days)) for days in EXPIRY_DAYS]
+    today = utcnow().date()
+    return [
+        SelectChoice(
+            str(days),
+            _("%(num)d days, until %(date)s", num=days, date=format_date(today + timedelta(days=days))),
+        )
+        for days in EXPIRY_DAYS
+    ]
 
 
 # Flask-WTF is untyped (pyproject.toml lets *.forms modules subclass it; this form lives here, beside
 # its only page, so the package's forms.py stays with the parts that share it).
 class TokenForm(FlaskForm):  # type: ignore[misc]
     name = StringField(
-        _l("Name"),
+        _l("Token name"),
         validators=[
             DataRequired(_l("Give the token a name.")),
             Length(max=TOKEN_NAME_MAX, message=_l("Use at most 60 characters.")),

@@ -651,7 +651,7 @@ def test_the_api_page_explains_calls_with_curl_in_dutch_and_english(app: Flask, 
     assert "/api/v1/openapi.json" in html
     for name in VIEWS:
         assert f"/api/v1/views/{name}" in html
-    assert "De gebruiks-API" in html
+    assert "De API voor gebruikscijfers" in html
     refresh()
     english = client.get("/organisation/api", headers={"Accept-Language": "en"}).get_data(as_text=True)
     assert "The uptake API" in english
