@@ -20,11 +20,12 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import format_date
+from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
+from limits import parse_many
 from wtforms import SelectField, StringField, SubmitField
 from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # newer than the stubs
 from wtforms.validators import DataRequired, Length
@@ -133,6 +134,21 @@ def revoke(public_id: str) -> Response:
     return cast(Response, redirect(url_for("analytics_tokens.tokens")))
 
 
+def limit_texts(rate: str) -> list[str]:
+    """A Flask-Limiter rate ("120 per minute; 2000 per hour") in the reader's words."""
+    per = {
+        "second": lambda n: ngettext("%(num)d call per second", "%(num)d calls per second", n),
+        "minute": lambda n: ngettext("%(num)d call per minute", "%(num)d calls per minute", n),
+        "hour": lambda n: ngettext("%(num)d call per hour", "%(num)d calls per hour", n),
+        "day": lambda n: ngettext("%(num)d call per day", "%(num)d calls per day", n),
+    }
+    texts = []
+    for item in parse_many(rate):
+        words = per.get(item.GRANULARITY.name)
+        texts.append(words(item.amount) if words and item.multiples == 1 else str(item))
+    return texts
+
+
 @bp.get("/organisation/api")
 @login_required
 def api_docs() -> str:
@@ -145,6 +161,6 @@ def api_docs() -> str:
         example=next(iter(VIEWS), "decks"),
         base=request.host_url.rstrip("/"),
         k=k_value(),
-        rate_limit=current_app.config["API_RATE_LIMIT"],
+        rate_limits=limit_texts(current_app.config["API_RATE_LIMIT"]),
         expiry_days=EXPIRY_DAYS,
     )

@@ -442,13 +442,17 @@ def test_an_unknown_path_under_api_is_a_json_404(world: World, api: FlaskClient,
     assert_json_error(api.get(path), 404)
 
 
-def test_a_failure_inside_a_view_is_a_json_500(world: World, api: FlaskClient, monkeypatch: Any) -> None:
+def test_a_failure_inside_a_view_is_logged_and_a_json_500(
+    app: Flask, world: World, api: FlaskClient, monkeypatch: Any, caplog: pytest.LogCaptureFixture
+) -> None:
     def broken(*_args: Any) -> Any:
         raise RuntimeError("a bug")
 
     monkeypatch.setattr("koerskaart.analytics.api.run", broken)
+    monkeypatch.setitem(app.config, "PROPAGATE_EXCEPTIONS", False)  # as in production
     body = assert_json_error(api.get("/api/v1/views/decks", headers=bearer(world.token)), 500)
     assert "a bug" not in body["message"]
+    assert "RuntimeError" in caplog.text
 
 
 class Limited(TestingConfig):
@@ -652,7 +656,8 @@ def test_the_api_page_explains_calls_with_curl_in_dutch_and_english(app: Flask, 
     for name in VIEWS:
         assert f"/api/v1/views/{name}" in html
     assert "De API voor gebruikscijfers" in html
+    assert "120 aanroepen per minuut" in html
     refresh()
     english = client.get("/organisation/api", headers={"Accept-Language": "en"}).get_data(as_text=True)
-    assert "The uptake API" in english
+    assert "The uptake API" in english and "120 calls per minute" in english
     assert "style=" not in html and "<script>" not in html
