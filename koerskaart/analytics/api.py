@@ -21,7 +21,6 @@ from flask_limiter.util import get_remote_address
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound, Unauthorized
 
 from ..extensions import csrf, limiter
-from ..models import ApiToken
 from ..security import TOKEN_MAX_LENGTH, token_hash
 from . import openapi, token_services
 from .cells import Cell, Kind, Small
@@ -161,8 +160,8 @@ def _authorise() -> None:
     row = token_services.authenticate(token)
     if row is None:
         _unauthorised(_("This token is unknown, expired or revoked."), "invalid_token")
+    g.api_organisation_id = row.organisation_id  # read before touch() commits and expires the row
     token_services.touch(row)
-    g.api_token = row
 
 
 @bp.after_request
@@ -172,8 +171,7 @@ def _no_store(response: Response) -> Response:
 
 
 def _scope() -> Scope:
-    token: ApiToken = g.api_token
-    return organisation_scope(token.organisation_id)
+    return organisation_scope(int(g.api_organisation_id))
 
 
 def _filters(scope: Scope) -> Filters:
