@@ -105,6 +105,11 @@ class Config:
     TABLE_START_SESSION_RATE_LIMIT = os.environ.get(
         "KOERSKAART_TABLE_START_SESSION_RATE_LIMIT", "10 per minute; 40 per hour"
     )
+    # The JSON API (/api/v1): per token (its hash), and per address for every call, a wrong
+    # token's too; a report script makes a few calls a minute. Making tokens: per address.
+    API_RATE_LIMIT = os.environ.get("KOERSKAART_API_RATE_LIMIT", "120 per minute")
+    API_ADDRESS_RATE_LIMIT = os.environ.get("KOERSKAART_API_ADDRESS_RATE_LIMIT", "600 per minute")
+    API_TOKEN_CREATE_RATE_LIMIT = os.environ.get("KOERSKAART_API_TOKEN_CREATE_RATE_LIMIT", "20 per hour")
 
     # Who may show the table screen in a frame (CSP frame-ancestors sources, space-separated,
     # e.g. "https://intranet.example.org"); empty: no one. Every other page is never framed.

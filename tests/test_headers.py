@@ -119,6 +119,10 @@ def url_for_rule(rule: Rule, world: dict[str, Any]) -> str:
             values[name] = "nl"
         elif name == "table_id" and rule.endpoint.startswith("conference."):
             values[name] = world["event_table_id"]
+        elif name == "name" and rule.endpoint.startswith("analytics_api."):
+            values[name] = "decks"  # an uptake view
+        elif name == "rest":  # the API's JSON 404 for any other path under /api
+            values[name] = "v1/nothing"
         elif name in world:
             values[name] = world[name]
         else:
