@@ -105,6 +105,11 @@ class Config:
     TABLE_START_SESSION_RATE_LIMIT = os.environ.get(
         "KOERSKAART_TABLE_START_SESSION_RATE_LIMIT", "10 per minute; 40 per hour"
     )
+    # Deck requests (issue 14): the public form per address, and a cap per organisation and day
+    # against floods from many addresses; a ready link's table starts per link.
+    REQUEST_RATE_LIMIT = os.environ.get("KOERSKAART_REQUEST_RATE_LIMIT", "10 per hour")
+    REQUEST_DAILY_CAP = _int("KOERSKAART_REQUEST_DAILY_CAP", 500)
+    REQUEST_READY_RATE_LIMIT = os.environ.get("KOERSKAART_REQUEST_READY_RATE_LIMIT", "5 per hour; 20 per day")
 
     # Who may show the table screen in a frame (CSP frame-ancestors sources, space-separated,
     # e.g. "https://intranet.example.org"); empty: no one. Every other page is never framed.

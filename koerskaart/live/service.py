@@ -233,6 +233,7 @@ def create_event_table(conference: Conference, label: str | None, hold_at: int |
         capacity=max(config["TABLE_CAPACITY"], conference.target_size + 2),
         owner_id=conference.owner_id,
         organisation_id=conference.organisation_id,
+        unit_id=conference.unit_id,  # its played tables count under the event's unit
         conference_id=conference.id,
         conference_label=label,
         steered=conference.pacing == "synchronised",
