@@ -11,6 +11,7 @@ Requests count in the organisation's figures in cohorts of k, like played tables
 
 from __future__ import annotations
 
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -33,6 +34,7 @@ SIZE_MIN = MIN_K  # fewer than k players never see a result
 SIZE_MAX = 60
 DAYS_AHEAD = 365
 ROUTE_MAX = 40  # deck_requests.route
+URLSAFE = re.compile(r"[A-Za-z0-9_-]+")  # what secrets.token_urlsafe makes
 
 
 class DeckGone(ValueError):
@@ -71,8 +73,8 @@ def request_key(organisation_id: int) -> str | None:
 
 def organisation_for_key(key: str) -> Organisation | None:
     """The organisation whose request page this is; None for an unknown (or too long) key."""
-    if not key or len(key) > KEY_LENGTH:
-        return None
+    if len(key) > KEY_LENGTH or not URLSAFE.fullmatch(key):
+        return None  # never a query with what no key holds (PostgreSQL refuses a NUL in a parameter)
     return db.session.scalar(select(Organisation).where(Organisation.request_key == key))
 
 

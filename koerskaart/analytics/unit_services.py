@@ -9,6 +9,7 @@ it is archived, so what it played stays counted under it.
 
 from __future__ import annotations
 
+import re
 import secrets
 import unicodedata
 from dataclasses import dataclass
@@ -23,6 +24,7 @@ from ..models.usage import UNIT_NAME_MAX
 
 MAX_UNITS = 500
 MAX_DEPTH = 4
+URLSAFE = re.compile(r"[A-Za-z0-9_-]+")  # what secrets.token_urlsafe makes
 
 
 class UnitError(ValueError):
@@ -70,8 +72,8 @@ def tree(organisation_id: int) -> list[Node]:
 
 def get(organisation_id: int, public_id: str) -> OrgUnit | None:
     """The organisation's unit by its public id; None for an unknown one or another organisation's."""
-    if len(public_id) > 32:
-        return None
+    if len(public_id) > 32 or not URLSAFE.fullmatch(public_id):
+        return None  # never a query with what no public id holds (PostgreSQL refuses a NUL)
     return db.session.scalar(
         select(OrgUnit).where(OrgUnit.organisation_id == organisation_id, OrgUnit.public_id == public_id)
     )

@@ -155,35 +155,53 @@ def move(public_id: str) -> BaseResponse | tuple[str, int]:
     return redirect(url_for("analytics_units.units"))
 
 
-@bp.post("/organisation/units/<public_id>/<any(up, down):direction>")
-@login_required
-def shift(public_id: str, direction: str) -> BaseResponse:
+def _shift(public_id: str, step: int) -> BaseResponse:
     _organisation_id, found = _own(public_id)
     if not ActionForm().validate_on_submit():
         abort(400)
-    unit_services.shift(found, -1 if direction == "up" else 1)
+    unit_services.shift(found, step)
     # Back to the unit's own row, so a keyboard user carries on from where they were.
     return redirect(url_for("analytics_units.units", _anchor=f"unit-{found.public_id}"))
 
 
-@bp.post("/organisation/units/<public_id>/<any(archive, unarchive):change>")
+@bp.post("/organisation/units/<public_id>/up")
 @login_required
-def archive(public_id: str, change: str) -> BaseResponse:
+def up(public_id: str) -> BaseResponse:
+    return _shift(public_id, -1)
+
+
+@bp.post("/organisation/units/<public_id>/down")
+@login_required
+def down(public_id: str) -> BaseResponse:
+    return _shift(public_id, 1)
+
+
+def _set_archived(public_id: str, archived: bool) -> BaseResponse:
     _organisation_id, found = _own(public_id)
     if not ActionForm().validate_on_submit():
         abort(400)
-    unit_services.set_archived(found, change == "archive")
-    if change == "archive":
-        flash(
-            _(
-                "%(name)s is archived: forms no longer offer it; what it played stays counted.",
-                name=found.name,
-            ),
-            "success",
+    unit_services.set_archived(found, archived)
+    if archived:
+        done = _(
+            "%(name)s is archived: forms no longer offer it; what it played stays counted.",
+            name=found.name,
         )
     else:
-        flash(_("%(name)s is in use again.", name=found.name), "success")
+        done = _("%(name)s is in use again.", name=found.name)
+    flash(done, "success")
     return redirect(url_for("analytics_units.units"))
+
+
+@bp.post("/organisation/units/<public_id>/archive")
+@login_required
+def archive(public_id: str) -> BaseResponse:
+    return _set_archived(public_id, True)
+
+
+@bp.post("/organisation/units/<public_id>/unarchive")
+@login_required
+def unarchive(public_id: str) -> BaseResponse:
+    return _set_archived(public_id, False)
 
 
 @bp.post("/organisation/units/<public_id>/delete")

@@ -116,7 +116,7 @@ def test_the_admin_makes_and_renews_the_request_page(app: Flask, admin: FlaskCli
     assert app.test_client().get(f"/request/{key}").status_code == 404
     assert app.test_client().post(f"/request/{key}", data=fields()).status_code == 404
     assert app.test_client().get(f"/request/{renewed}").status_code == 200
-    for unknown in ("nope", "x" * 33, "x" * 5000, "%00"):
+    for unknown in ("nope", "x" * 33, "x" * 5000, "%00", key[:-1] + "%00", "ééé"):
         assert app.test_client().get(f"/request/{unknown}").status_code == 404
 
 
@@ -212,7 +212,7 @@ def test_the_ready_page_shows_no_other_table(app: Flask, admin: FlaskClient) -> 
 
 def test_unknown_ready_links_are_404(app: Flask, admin: FlaskClient) -> None:
     client = app.test_client()
-    for token in ("nope", "x" * 43, "x" * 5000):
+    for token in ("nope", "x" * 43, "x" * 5000, "%00", "\u00e9"):
         assert client.get(f"/request/ready/{token}").status_code == 404
         assert client.post(f"/request/ready/{token}").status_code == 404
     assert db.session.scalar(select(Table)) is None

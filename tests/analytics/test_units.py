@@ -215,6 +215,8 @@ def test_roles_anonymous_and_another_organisation(app: Flask, admin: FlaskClient
             west.post(f"/organisation/units/{ours}/{action}", data={"name": "Overgenomen"}).status_code == 404
         )
     assert west.get("/organisation/units/" + "x" * 500).status_code == 404
+    assert west.get("/organisation/units/%00").status_code == 404
+    assert admin.post("/organisation/units/a%00b/rename", data={"name": "X"}).status_code == 404
     assert paths() == ["Eigen"]
 
 
