@@ -18,6 +18,7 @@ from flask.testing import FlaskClient
 from werkzeug.routing import Rule
 
 from koerskaart import create_app
+from koerskaart.analytics import request_services
 from koerskaart.auth import services as accounts
 from koerskaart.conference import services as conference_services
 from koerskaart.config import TestingConfig
@@ -99,6 +100,7 @@ def world(app: Flask) -> dict[str, Any]:
         "invite_token": invite_token,
         "invite_id": invite.id,
         "user_id": colleague.id,
+        "key": request_services.renew_key(admin.organisation_id),  # the organisation's deck request page
     }
 
 

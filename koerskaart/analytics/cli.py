@@ -21,3 +21,12 @@ def backfill() -> None:
     written = usage.backfill()
     db.session.commit()
     click.echo(f"{written} played tables counted")
+
+
+@analytics.command("purge")
+@with_appcontext
+def purge() -> None:
+    """Delete the contact addresses of deck requests whose expected date has passed."""
+    deleted = usage.purge_contacts()
+    db.session.commit()
+    click.echo(f"{deleted} contact addresses deleted")

@@ -9,6 +9,7 @@ from wtforms import (
     DateField,
     IntegerField,
     RadioField,
+    SelectField,
     SelectMultipleField,
     StringField,
     SubmitField,
@@ -48,6 +49,8 @@ class EventForm(FlaskForm):
         _l("Named tables (optional, one per line)"),
         validators=[Optional(), Length(max=4000)],
     )
+    # Shown only when the organisation keeps units; checked against them (live/units.py).
+    unit = SelectField(_l("Unit (optional)"), validators=[Optional(), Length(max=40)], validate_choice=False)
     submit = SubmitField(_l("Create the event"))
 
 

@@ -26,7 +26,7 @@ from ..charts import as_image, bar_chart
 from ..extensions import limiter
 from ..forms import ActionForm
 from ..i18n import band_names, lang, scale_labels
-from ..live import decks, service
+from ..live import decks, service, units
 from ..live.codes import format_code
 from ..live.delivery import publish
 from ..markdown import plain_text, render_inline
@@ -126,13 +126,18 @@ def new_event() -> BaseResponse | str | tuple[str, int]:
         abort(403)
     form = EventForm()
     form.deck.choices = _deck_choices()
+    offered = units.unit_choices(current_user.organisation_id)
+    form.unit.choices = [SelectChoice("", _("No unit")), *(SelectChoice(v, label) for v, label in offered)]
     if request.method == "GET":
         form.held_on.data = date.today()
     route_error = None
     if form.validate_on_submit():
         choice = decks.chosen_route(request.form, form.deck.data)
+        unit_id = units.unit_id(current_user.organisation_id, form.unit.data) if form.unit.data else None
         if choice is None:
             route_error = _("Choose one of the routes of this deck.")
+        elif form.unit.data and unit_id is None:  # another organisation's, archived, or made up
+            form.unit.errors = [_("Choose one of your organisation's units.")]
         else:
             conference, key = services.create(
                 current_user._get_current_object(),
@@ -145,6 +150,7 @@ def new_event() -> BaseResponse | str | tuple[str, int]:
                 route=choice.route,
                 chosen_phases=choice.phases,
                 mixed_wording=bool(form.mixed.data),
+                unit_id=unit_id,
             )
             _remember_key(conference.public_id, key)
             return redirect(url_for("conference.prepare", event_id=conference.public_id))

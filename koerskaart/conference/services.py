@@ -112,6 +112,7 @@ def create(
     route: str = "",
     chosen_phases: tuple[str, ...] = (),
     mixed_wording: bool = False,
+    unit_id: int | None = None,
 ) -> tuple[Conference, str]:
     """A new event with its named tables; returns it and the big screen's key (shown once).
 
@@ -139,6 +140,7 @@ def create(
         harvest_cards=[],
         owner_id=owner.id,
         organisation_id=owner.organisation_id,
+        unit_id=unit_id,
     )
     db.session.add(conference)
     db.session.flush()

@@ -156,6 +156,20 @@ def release_request(request: DeckRequest) -> None:
     release(DeckRequest, request.organisation_id, request.unit_id, request.deck_slug)
 
 
+def purge_contacts(on: date | None = None) -> int:
+    """Delete the contact addresses of requests whose expected date is before ``on`` (today by
+    default): an address is kept only until the day after the date (the caller commits); how many."""
+    cutoff = on or today()
+    result = db.session.execute(
+        update(DeckRequest.__table__)
+        .where(
+            DeckRequest.__table__.c.expected_on < cutoff, DeckRequest.__table__.c.contact_email.is_not(None)
+        )
+        .values(contact_email=None)
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
 def backfill(table_ids: Iterable[int] | None = None) -> int:
     """Facts for ended tables that have none yet (tables that ended before uptake existed); the count.
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import RadioField, StringField, SubmitField
+from wtforms import RadioField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, Optional
 
 from ..forms import PerspectiveMixin
@@ -16,6 +16,8 @@ class StartTableForm(PerspectiveMixin, FlaskForm):
     nickname = StringField(_l("Your name (optional)"), validators=[Optional(), Length(max=30)])
     # Shown only to a logged-in facilitator: names the team for a later comparison.
     team = StringField(_l("Team name (optional)"), validators=[Optional(), Length(max=TEAM_LABEL_MAX)])
+    # Shown only when the facilitator's organisation keeps units; checked against them (live/units.py).
+    unit = SelectField(_l("Unit (optional)"), validators=[Optional(), Length(max=40)], validate_choice=False)
     submit = SubmitField(_l("Start a table"))
 
 

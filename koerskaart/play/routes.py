@@ -26,7 +26,7 @@ from ..content import Deck
 from ..extensions import limiter
 from ..headers import embeddable
 from ..i18n import LANG_COOKIE, lang, scale_labels
-from ..live import decks, service
+from ..live import decks, hosting, service, units
 from ..live.delivery import publish
 from ..markdown import plain_text, render_block, render_inline
 from ..security import local_path, new_token
@@ -37,11 +37,7 @@ from .ui_strings import ui_strings
 bp = Blueprint("play", __name__)
 # The original KoersKaart first; other decks after these, by title.
 FEATURED = ("sociale-veiligheid", "tegenspraak", "kompas-publiek-leiderschap")
-# The session cookie keeps the screen keys of this many tables its browser started, the newest;
-# an older table's page no longer offers its screen link (the screen itself keeps working).
-# About 80 bytes each, so the cookie stays far below the browsers' 4 KB whatever is started.
-SCREEN_KEYS_KEPT = 10
-SCREENS = "screens"  # session: [[table public id, screen key], ...], oldest first
+SCREEN_KEYS_KEPT = hosting.SCREEN_KEYS_KEPT  # how many tables' screen links a browser keeps
 LIMIT_ID = "limit_id"  # session: a random name for this browser session in the rate limiter
 
 
@@ -119,29 +115,24 @@ def deck_for_page(playlist: decks.Playlist, language: str, mixed: bool = False) 
 def _start_form() -> StartTableForm:
     form = StartTableForm()
     form.deck.choices = [SelectChoice(deck.slug, deck.title.get(lang())) for deck in ordered_decks()]
+    # A logged-in facilitator whose organisation keeps units may say which one the table plays for.
+    organisation = current_user.organisation_id if current_user.is_authenticated else None
+    offered = units.unit_choices(organisation)
+    form.unit.choices = [SelectChoice("", _("No unit")), *(SelectChoice(v, label) for v, label in offered)]
     return form
 
 
+def _chosen_unit(form: StartTableForm) -> tuple[int | None, bool]:
+    """The unit's id for the table, and whether the posted unit was acceptable (none is)."""
+    if not form.unit.data:
+        return None, True
+    organisation = current_user.organisation_id if current_user.is_authenticated else None
+    found = units.unit_id(organisation, form.unit.data)
+    return found, found is not None
+
+
 def _seat_response(table_public_id: str, token: str) -> BaseResponse:
-    response = redirect(url_for("play.table", table_id=table_public_id))
-    response.set_cookie(seat_cookie_name(table_public_id), token, **service.seat_cookie_options())
-    return response
-
-
-def _remember_screen_key(table_id: str, screen_key: str) -> None:
-    kept = [pair for pair in session.get(SCREENS, []) if pair[0] != table_id]
-    session[SCREENS] = [*kept, [table_id, screen_key]][-SCREEN_KEYS_KEPT:]
-    # Cookies from before the cap held one "screen:<id>" entry per table: drop them.
-    for name in [name for name in session if name.startswith("screen:")]:
-        session.pop(name)
-
-
-def _screen_key(table_id: str) -> str | None:
-    for kept_id, screen_key in session.get(SCREENS, []):
-        if kept_id == table_id:
-            return str(screen_key)
-    legacy = session.get(f"screen:{table_id}")  # a cookie from before the cap
-    return legacy if isinstance(legacy, str) else None
+    return hosting.seat_response(url_for("play.table", table_id=table_public_id), table_public_id, token)
 
 
 def _session_limit_key() -> str:
@@ -178,6 +169,10 @@ def start_table() -> BaseResponse | tuple[str, int]:
     choice = decks.chosen_route(request.form, form.deck.data)
     if choice is None:
         return _home(form, _("Choose one of the routes of this deck.")), 400
+    unit_id, unit_ok = _chosen_unit(form)
+    if not unit_ok:  # another organisation's, archived, or made up
+        form.unit.errors = [_("Choose one of your organisation's units.")]
+        return _home(form), 400
     owner = current_user._get_current_object() if current_user.is_authenticated else None
     table, _seat_id, token, screen_key = service.create_table(
         choice.slug,
@@ -187,9 +182,9 @@ def start_table() -> BaseResponse | tuple[str, int]:
         team_label=form.team.data,
         route=choice.route,
         chosen_phases=choice.phases,
+        unit_id=unit_id,
     )
-    # Only the creator ever sees the screen key; the session cookie is signed and theirs.
-    _remember_screen_key(table.public_id, screen_key)
+    hosting.remember_screen_key(table.public_id, screen_key)
     return _seat_response(table.public_id, token)
 
 
@@ -241,7 +236,7 @@ def table(table_id: str) -> BaseResponse | str:
     if seat is None:
         flash(_("You are not seated at this table. Join with the table code."), "info")
         return redirect(url_for("play.join"))
-    screen_key = _screen_key(table_id)
+    screen_key = hosting.screen_key(table_id)
     screen_url = url_for("play.screen", table_id=table_id) + "#" + screen_key if screen_key else None
     return _table_page(table_id, "play/table.html", screen_url=screen_url)
 

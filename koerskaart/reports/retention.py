@@ -24,7 +24,7 @@ from sqlalchemy import and_, delete, func, or_, select
 from ..clock import utcnow
 from ..engine import TableStatus
 from ..extensions import db
-from ..live import service, store
+from ..live import service, store, usage
 from ..models import Answer, PendingAnswer, RoundRow, Table
 
 
@@ -119,7 +119,14 @@ def purge_command(dry_run: bool, days: int | None) -> None:
     if report.unended:
         click.echo(f"Of those, never ended (started before {before}): {report.unended}; they are ended first")
     click.echo(f"{verb}: {report.answers} answer rows, {report.texts} kept open texts")
+    if report.tables and not dry_run:
+        click.echo(f"Marked {report.tables} table(s) as purged; counts, perspective groups and actions stay.")
+    # A deck request's contact address goes the day after its expected date (issue 14), whatever the days.
+    contacts = usage.purge_contacts()
+    if dry_run:
+        db.session.rollback()
+    else:
+        db.session.commit()
+    click.echo(f"{verb}: {contacts} contact addresses of deck requests past their date")
     if dry_run:
         click.echo("Dry run: nothing was changed.")
-    elif report.tables:
-        click.echo(f"Marked {report.tables} table(s) as purged; counts, perspective groups and actions stay.")
