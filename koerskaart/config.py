@@ -105,19 +105,16 @@ class Config:
     TABLE_START_SESSION_RATE_LIMIT = os.environ.get(
         "KOERSKAART_TABLE_START_SESSION_RATE_LIMIT", "10 per minute; 40 per hour"
     )
-<<<<<<< HEAD
     # The JSON API (/api/v1): per token (its hash), and per address for every call, a wrong
     # token's too; a report script makes a few calls a minute. Making tokens: per address.
     API_RATE_LIMIT = os.environ.get("KOERSKAART_API_RATE_LIMIT", "120 per minute")
     API_ADDRESS_RATE_LIMIT = os.environ.get("KOERSKAART_API_ADDRESS_RATE_LIMIT", "600 per minute")
     API_TOKEN_CREATE_RATE_LIMIT = os.environ.get("KOERSKAART_API_TOKEN_CREATE_RATE_LIMIT", "20 per hour")
-=======
     # Deck requests (issue 14): the public form per address, and a cap per organisation and day
     # against floods from many addresses; a ready link's table starts per link.
     REQUEST_RATE_LIMIT = os.environ.get("KOERSKAART_REQUEST_RATE_LIMIT", "10 per hour")
     REQUEST_DAILY_CAP = _int("KOERSKAART_REQUEST_DAILY_CAP", 500)
     REQUEST_READY_RATE_LIMIT = os.environ.get("KOERSKAART_REQUEST_READY_RATE_LIMIT", "5 per hour; 20 per day")
->>>>>>> requests
 
     # Who may show the table screen in a frame (CSP frame-ancestors sources, space-separated,
     # e.g. "https://intranet.example.org"); empty: no one. Every other page is never framed.
