@@ -11,19 +11,17 @@ SQL they run).
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any
 
 from flask import current_app
-from flask_babel import lazy_gettext as _l
-from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy import ColumnElement, Select, select
 
 from ..engine import MIN_K
-from ..extensions import db
 from ..models import UsageFact
 from . import cells
-from .cells import Cell, Kind
+from .cells import Cell, Kind, Small
 from .filters import FilterError, Filters, Period
 from .scope import Scope
 
@@ -36,6 +34,14 @@ class Column:
     label: Any  # a lazy string
     kind: Kind
     base: str | None = None  # for a derived figure: the count it is computed over
+    # The header across organisations, where a view groups by deck instead of by unit.
+    platform_label: Any = None
+    # A count that is a part of another count of the same row (tables that reached the action
+    # cards, of all tables): hidden too when the rest (base minus part) is small, or the rest
+    # could be read off the two.
+    part_of: str | None = None
+    # A derived figure that would give away these counts too: hidden whenever one of them is.
+    hidden_with: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -48,6 +54,21 @@ class View:
     # The chart beside the numbers: which column labels a bar and which column it measures.
     chart: tuple[str, str] | None = None
     platform: bool = False  # also offered across organisations (then never by unit)
+    organisation: bool = True  # offered to an organisation (False: the platform's totals only)
+    total: bool = False  # the last row is the total of the others (not drawn, not a part)
+    # Count columns whose rows split a total shown elsewhere (a deck's tables by route): when only
+    # one of them is hidden it could be worked out from the rest, so the next smallest is hidden too.
+    parts: tuple[str, ...] = ()
+    parts_within: str | None = None  # the label column whose rows split one total each (a deck's routes)
+    chart_kind: str = "bars"  # "bars" (one per row) or "periods" (a time series)
+
+    def columns_for(self, platform: bool) -> tuple[Column, ...]:
+        """The columns with the headers they have on the organisation's or the platform's page."""
+        if not platform:
+            return self.columns
+        return tuple(
+            replace(c, label=c.platform_label) if c.platform_label is not None else c for c in self.columns
+        )
 
 
 @dataclass(frozen=True)
@@ -56,6 +77,22 @@ class Result:
     filters: Filters
     k: int
     rows: list[Row] = field(default_factory=list)
+    platform: bool = False
+
+    @property
+    def columns(self) -> tuple[Column, ...]:
+        return self.view.columns_for(self.platform)
+
+    @property
+    def parts(self) -> list[Row]:
+        """The rows without the total row: what a chart draws."""
+        return self.rows[:-1] if self.view.total and self.rows else self.rows
+
+    @property
+    def empty(self) -> bool:
+        """Nothing released in this range: no count above zero anywhere."""
+        counts = [c.key for c in self.view.columns if c.kind in cells.COUNTS]
+        return not any(row.get(key) for row in self.rows for key in counts)
 
 
 VIEWS: dict[str, View] = {}
@@ -66,6 +103,16 @@ def register(view: View) -> View:
     return view
 
 
+def organisation_views() -> list[View]:
+    """The views an organisation reads (its dashboard, its API), in the dashboard's order."""
+    return [view for view in VIEWS.values() if view.organisation]
+
+
+def platform_views() -> list[View]:
+    """The views across organisations, for the platform's admins."""
+    return [view for view in VIEWS.values() if view.platform]
+
+
 def k_value() -> int:
     return max(MIN_K, int(current_app.config["KOERSKAART_K"]))
 
@@ -73,14 +120,45 @@ def k_value() -> int:
 def run(name: str, scope: Scope, filters: Filters) -> Result:
     """A view's released, suppressed rows; KeyError for an unknown view, FilterError for a bad filter."""
     view = VIEWS[name]
-    if scope.platform and not view.platform:
+    if (scope.platform and not view.platform) or (not scope.platform and not view.organisation):
         raise KeyError(name)
     if filters.unit is not None and (scope.platform or scope.unit_by_public_id(filters.unit) is None):
         raise FilterError("unknown unit")
     k = k_value()
+    rows = view.compute(scope, filters)
     kinds = {c.key: c.kind for c in view.columns}
     bases = {c.key: c.base for c in view.columns if c.base is not None}
-    return Result(view, filters, k, cells.suppress(view.compute(scope, filters), kinds, bases, k))
+    shown = cells.suppress(rows, kinds, bases, k)
+    _hide_parts(view, rows, shown, k)
+    keys = [c.key for c in view.columns]  # a row carries its columns and nothing else
+    return Result(view, filters, k, [{key: row.get(key) for key in keys} for row in shown], scope.platform)
+
+
+def _hide_parts(view: View, raw: list[Row], shown: list[Row], k: int) -> None:
+    """Second hides: what the first would otherwise give away (``Column.part_of``, ``View.parts``)."""
+    for column in view.columns:
+        if column.part_of is None:
+            continue
+        for before, after in zip(raw, shown, strict=True):
+            whole, part = before.get(column.part_of), before.get(column.key)
+            if isinstance(whole, int) and isinstance(part, int) and cells.is_small(whole - part, k):
+                after[column.key] = Small(k)
+    part_rows = shown[:-1] if view.total and shown else shown
+    groups: dict[Cell, list[Row]] = {}
+    for row in part_rows:
+        groups.setdefault(row.get(view.parts_within) if view.parts_within else None, []).append(row)
+    for key in view.parts:
+        for rows in groups.values():
+            hidden = [row for row in rows if isinstance(row.get(key), Small)]
+            others = [(v, i) for i, row in enumerate(rows) if isinstance(v := row.get(key), int) and v]
+            if len(hidden) == 1 and others:
+                rows[min(others)[1]][key] = Small(k)
+    derived = [c for c in view.columns if c.base is not None or c.hidden_with]
+    for row in shown:
+        for column in derived:
+            sources = (column.base, *column.hidden_with) if column.base else column.hidden_with
+            if row.get(column.key) is not None and any(isinstance(row.get(s), Small) for s in sources):
+                row[column.key] = Small(k)
 
 
 # -- what every view shares -------------------------------------------------------------------
@@ -151,78 +229,5 @@ def per_period(rows: Sequence[Any], filters: Filters, keys: Sequence[str]) -> di
     return sums
 
 
-# -- the views ------------------------------------------------------------------------------
-
-
-def _over_time(scope: Scope, filters: Filters) -> list[Row]:
-    from ..models import EventFact
-
-    fact = UsageFact.__table__
-    tables = db.session.execute(
-        facts(
-            fact.c.cohort_on, func.count(), func.sum(fact.c.players), scope=scope, filters=filters
-        ).group_by(fact.c.cohort_on)
-    ).all()
-    event = EventFact.__table__
-    events = db.session.execute(
-        select(event.c.cohort_on, func.count())
-        .where(*released(EventFact, scope, filters))
-        .group_by(event.c.cohort_on)
-    ).all()
-    sums = per_period(tables, filters, ("tables", "players"))
-    for start, counts in per_period(events, filters, ("events",)).items():
-        sums.setdefault(start, {"tables": 0, "players": 0}).update(counts)
-    return [
-        {
-            "period": period_label(start, filters.period),
-            "tables": counts.get("tables", 0),
-            "players": counts.get("players", 0),
-            "events": counts.get("events", 0),
-        }
-        for start, counts in sorted(sums.items())
-    ]
-
-
-register(
-    View(
-        name="tables-over-time",
-        title=_l("Tables and events over time"),
-        description=_l("Tables played and events held per period, with the players at those tables."),
-        columns=(
-            Column("period", _l("Period"), Kind.LABEL),
-            Column("tables", _l("Tables"), Kind.TABLES),
-            Column("players", _l("Players"), Kind.PLAYERS),
-            Column("events", _l("Events"), Kind.EVENTS),
-        ),
-        compute=_over_time,
-        chart=("period", "tables"),
-        platform=True,
-    )
-)
-
-
-def _decks(scope: Scope, filters: Filters) -> list[Row]:
-    fact = UsageFact.__table__
-    rows = db.session.execute(
-        facts(fact.c.deck_slug, func.count(), func.sum(fact.c.players), scope=scope, filters=filters)
-        .group_by(fact.c.deck_slug)
-        .order_by(func.count().desc(), fact.c.deck_slug)
-    ).all()
-    return [{"deck": slug, "tables": int(n), "players": int(players or 0)} for slug, n, players in rows]
-
-
-register(
-    View(
-        name="decks",
-        title=_l("Decks played"),
-        description=_l("How many tables played each deck, and how many players they had."),
-        columns=(
-            Column("deck", _l("Deck"), Kind.LABEL),
-            Column("tables", _l("Tables"), Kind.TABLES),
-            Column("players", _l("Players"), Kind.PLAYERS),
-        ),
-        compute=_decks,
-        chart=("deck", "tables"),
-        platform=True,
-    )
-)
+# The views themselves: registered on import, so every reader of VIEWS sees the whole set.
+from . import figures  # noqa: E402, F401
