@@ -19,6 +19,7 @@ from sqlalchemy import select
 
 from ..charts import period_chart, value_chart
 from ..extensions import db
+from ..forms import ActionForm
 from ..i18n import lang
 from ..live import decks as live_decks
 from ..models import UsageFact
@@ -178,6 +179,7 @@ def _context(scope: Scope, place: Place, current: views.View | None) -> dict[str
         "periods": {"week": _("Week"), "month": _("Month"), "quarter": _("Quarter")},
         "cell_text": cell_text,
         "is_small": lambda value: isinstance(value, Small),
+        "action_form": ActionForm(),  # the account navigation's log-out button
     }
 
 
