@@ -99,6 +99,7 @@ def world(app: Flask) -> dict[str, Any]:
         "invite_token": invite_token,
         "invite_id": invite.id,
         "user_id": colleague.id,
+        "name": "decks",  # an uptake view (the dashboard, its CSV)
     }
 
 

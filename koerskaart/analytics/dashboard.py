@@ -162,8 +162,10 @@ def unit_options(scope: Scope) -> list[tuple[str, str]]:
     return sorted(options, key=lambda o: o[1].casefold())
 
 
-def _form_values() -> dict[str, str]:
-    """The filters as sent, to show them again (bounded: the parser refused anything longer)."""
+def _form_values(wanted: filters.Filters | None = None) -> dict[str, str]:
+    """What the filter form shows: the filters in force, or (when they could not be read) as sent."""
+    if wanted is not None:
+        return _query_of(wanted)
     return {name: (request.args.get(name) or "")[:64] for name in ("start", "end", "period", "deck", "unit")}
 
 
@@ -197,9 +199,8 @@ def _bad_filters(
     return _page("analytics/dashboard_view.html" if current else "analytics/dashboard.html", context, 400)
 
 
-def _query(result: views.Result) -> dict[str, str]:
+def _query_of(f: filters.Filters) -> dict[str, str]:
     """The filters as query arguments for links between the views and to the CSV."""
-    f = result.filters
     found = {"start": f.start.isoformat(), "end": f.end.isoformat(), "period": f.period}
     found.update({key: value for key, value in (("deck", f.deck), ("unit", f.unit)) if value})
     return found
@@ -238,10 +239,9 @@ def index_page(scope: Scope, place: Place) -> Response:
     except filters.FilterError as error:
         return _bad_filters(scope, place, None, error)
     context = _context(scope, place, None)
-    query = {"start": wanted.start.isoformat(), "end": wanted.end.isoformat(), "period": wanted.period}
-    query.update({key: value for key, value in (("deck", wanted.deck), ("unit", wanted.unit)) if value})
+    query = _query_of(wanted)
     empty = not any(isinstance(value, Small) or value for _label, value in figures)
-    context.update(filters=wanted, values=_form_values(), query=query, figures=figures, empty=empty)
+    context.update(filters=wanted, values=_form_values(wanted), query=query, figures=figures, empty=empty)
     return _page("analytics/dashboard.html", context)
 
 
@@ -268,10 +268,10 @@ def view_page_for(scope: Scope, place: Place, name: str) -> Response:
     context = _context(scope, place, result.view)
     context.update(
         filters=result.filters,
-        values=_form_values(),
+        values=_form_values(result.filters),
         result=result,
         chart=chart(result),
-        query=_query(result),
+        query=_query_of(result.filters),
         has_small=any(isinstance(v, Small) for row in result.rows for v in row.values()),
     )
     return _page("analytics/dashboard_view.html", context)
