@@ -1,4 +1,4 @@
-"""The fixed set of uptake views, registered in ``views.VIEWS`` in the order the dashboard lists them.
+"""The fixed set of uptake views, registered in ``registry.VIEWS`` in the order the dashboard lists them.
 
 Each view sums released facts only (``views.released``): usage_facts, usage_cards, event_facts
 and deck_requests, labelled with org_units (through the scope) and with deck content (a card's
@@ -22,8 +22,7 @@ from ..markdown import plain_text
 from ..models import DeckRequest, EventFact, UsageCard, UsageFact
 from .cells import Kind
 from .filters import Filters
-from .scope import Scope
-from .views import (
+from .registry import (
     Column,
     Row,
     View,
@@ -33,6 +32,7 @@ from .views import (
     register,
     released,
 )
+from .scope import Scope
 
 CARDS_SHOWN = 50  # the most played cards: a top list, not every card of every deck
 TEXT_SHOWN = 90  # characters of a card's prompt in a cell; the deck has it in full
