@@ -455,6 +455,30 @@ register(
 # -- the units' tree -----------------------------------------------------------------------------------
 
 
+def _subtree_totals(scope: Scope, own: dict[int | None, dict[str, int]]) -> dict[int, dict[str, int]]:
+    """Every unit's figures with the units under it: one pass up the tree, children before parents."""
+    children: dict[int | None, list[int]] = {}
+    for unit in scope.units.values():
+        parent = unit.parent_id if unit.parent_id in scope.units else None
+        children.setdefault(parent, []).append(unit.id)
+    order: list[int] = []
+    stack = list(children.get(None, []))
+    while stack:  # parents before children; reversed, children before parents
+        unit_id = stack.pop()
+        order.append(unit_id)
+        stack.extend(children.get(unit_id, []))
+    totals: dict[int, dict[str, int]] = {}
+    for unit_id in reversed(order):
+        total = {key: own.get(unit_id, {}).get(key, 0) for key in SUMMED}
+        for child in children.get(unit_id, []):
+            for key in SUMMED:
+                total[key] += totals[child][key]
+        totals[unit_id] = total
+    for unit_id in scope.units:  # a unit in a loop of parents (never made by the forms): its own only
+        totals.setdefault(unit_id, {key: own.get(unit_id, {}).get(key, 0) for key in SUMMED})
+    return totals
+
+
 def _units(scope: Scope, filters: Filters) -> list[Row]:
     played = db.session.execute(
         facts(
@@ -478,10 +502,10 @@ def _units(scope: Scope, filters: Filters) -> list[Row]:
     if filters.unit is not None:
         chosen = scope.unit_by_public_id(filters.unit)
         shown = scope.within(chosen.id) if chosen is not None else set()
+    totals = _subtree_totals(scope, own)
     found: list[Row] = []
     for unit_id in sorted(shown, key=lambda u: scope.path(u).casefold()):
-        subtree = [own.get(u, {}) for u in scope.within(unit_id)]
-        total = {key: sum(c.get(key, 0) for c in subtree) for key in SUMMED}
+        total = totals[unit_id]
         found.append(
             {
                 "unit": scope.path(unit_id),
