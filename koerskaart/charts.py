@@ -122,3 +122,79 @@ def share_bar(share: float, mark: float | None = None) -> Markup:
         f'<rect x="0" y="2" width="{SMALL_WIDTH}" height="{SMALL_BAR}" rx="3" fill="{TRACK}"/>'
         f'<rect x="0" y="2" width="{filled}" height="{SMALL_BAR}" rx="3" fill="{FILL}"/>{tick}</svg>'
     )
+
+
+def value_chart(
+    labels: Sequence[str], values: Sequence[float | None], texts: Sequence[str], title: str
+) -> Markup:
+    """Horizontal bars scaled to the largest value, each under its label with ``texts`` beside it.
+
+    A value of None draws no bar (a figure that is hidden or not there); its text says why.
+    """
+    top = max([v for v in values if v is not None and v > 0], default=1.0)
+    rows: list[str] = []
+    y = 0
+    for label, value, text in zip(labels, values, texts, strict=False):
+        lines = _lines(label, text)
+        bar_y = y + TEXT + LEADING * (len(lines) - 1) + 4
+        spans = "".join(
+            f'<tspan x="0" dy="{LEADING if i else 0}">{escape(line)}</tspan>' for i, line in enumerate(lines)
+        )
+        share = max(value or 0.0, 0.0) / top
+        rows.append(
+            f'<text x="0" y="{y + TEXT}" fill="{INK}">{spans}</text>'
+            f'<text x="{WIDTH}" y="{y + TEXT}" fill="{INK}" font-weight="bold" text-anchor="end">'
+            f"{escape(text)}</text>"
+            f'<rect x="0" y="{bar_y}" width="{WIDTH}" height="{BAR}" rx="3" fill="{TRACK}"/>'
+            f'<rect x="0" y="{bar_y}" width="{round(WIDTH * share, 1)}" height="{BAR}" rx="3" fill="{FILL}"/>'
+        )
+        y = bar_y + BAR + GAP
+    return _svg(rows, max(y - GAP, 0) + 2, title)
+
+
+PERIOD_HEIGHT = 160  # the columns' area; the axis labels sit under it
+PERIOD_GAP = 2
+
+
+def period_chart(
+    labels: Sequence[str], values: Sequence[float | None], texts: Sequence[str], title: str
+) -> Markup:
+    """A time series as columns, one per period, the first and last period named under the axis.
+
+    Each column carries its period and figure as an SVG title (shown on hover); the table beside
+    the chart has every figure. None draws no column (a hidden figure).
+    """
+    count = max(len(values), 1)
+    top = max([v for v in values if v is not None and v > 0], default=1.0)
+    step = WIDTH / count
+    width = max(step - PERIOD_GAP, 1.0)
+    rows = [f'<text x="0" y="{TEXT}" fill="{INK}" font-weight="bold">{escape(_number(top))}</text>']
+    base = TEXT + 6 + PERIOD_HEIGHT
+    for i, (label, value, text) in enumerate(zip(labels, values, texts, strict=False)):
+        height = round(PERIOD_HEIGHT * max(value or 0.0, 0.0) / top, 1)
+        rows.append(
+            f'<rect x="{round(i * step, 1)}" y="{round(base - height, 1)}" width="{round(width, 1)}" '
+            f'height="{height}" fill="{FILL}"><title>{escape(label)}: {escape(text)}</title></rect>'
+        )
+    rows.append(f'<rect x="0" y="{base}" width="{WIDTH}" height="1" fill="{INK}"/>')
+    axis = base + TEXT + 2
+    if labels:
+        rows.append(f'<text x="0" y="{axis}" fill="{INK}">{escape(labels[0])}</text>')
+    if len(labels) > 1:
+        last = escape(labels[-1])
+        rows.append(f'<text x="{WIDTH}" y="{axis}" fill="{INK}" text-anchor="end">{last}</text>')
+    return _svg(rows, base + TEXT + 8, title)
+
+
+def _number(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else f"{value:.1f}"
+
+
+def _svg(rows: list[str], height: float, title: str) -> Markup:
+    head = (
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart-svg" viewBox="0 0 {WIDTH} {height}" '
+        f'width="{WIDTH}" height="{height}" role="img" aria-label={quoteattr(title)} '
+        f'font-family="DejaVu Sans, Arial, sans-serif" font-size="{FONT}">'
+        f"<title>{escape(title)}</title>"
+    )
+    return Markup(head + "".join(rows) + "</svg>")

@@ -101,6 +101,7 @@ def world(app: Flask) -> dict[str, Any]:
         "invite_id": invite.id,
         "user_id": colleague.id,
         "key": request_services.renew_key(admin.organisation_id),  # the organisation's deck request page
+        "name": "decks",  # an uptake view (the dashboard, its CSV)
     }
 
 

@@ -53,8 +53,8 @@ def suppress(
         for key, base in bases.items():
             if not row.get(base):
                 out[key] = None  # an average over nothing is no number
-            elif isinstance(out.get(base), Small):
-                out[key] = Small(k)
+            elif isinstance(out.get(base), Small) and out.get(key) is not None:
+                out[key] = Small(k)  # a row without the figure (a distribution's parts) stays without
         released.append(out)
     return released
 

@@ -24,6 +24,7 @@ def role_choices() -> list[SelectChoice]:
         SelectChoice("facilitator", _l("Facilitator")),
         SelectChoice("author", _l("Deck author")),
         SelectChoice("admin", _l("Admin")),
+        SelectChoice("analyst", _l("Analyst")),  # reads the organisation's uptake, nothing else
     ]
 
 

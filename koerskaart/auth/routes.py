@@ -35,7 +35,9 @@ bp = Blueprint("auth", __name__)
 
 
 def _safe_next(target: str | None) -> str:
-    """Only local paths: no open redirect after login."""
+    """Only local paths: no open redirect after login. An analyst starts no tables: they land on uptake."""
+    if current_user.is_authenticated and current_user.role == "analyst":
+        return local_path(target) or url_for("analytics_dashboard.index")
     return local_path(target) or url_for("auth.tables")
 
 
