@@ -1,6 +1,7 @@
 """The API's OpenAPI 3.1 document, generated from the code that serves it.
 
-Every view in ``views.VIEWS`` gets its own path and its own row schema, built from its columns'
+Every view an organisation reads (``views.organisation_views()``) gets its own path and its own
+row schema, built from its columns'
 kinds, so a client generator gets a typed row per view; the query parameters come from the
 ``Filters`` model's JSON Schema. A view added to the registry appears here without a change.
 A count cell is an integer or, when suppressed, the string ``"< k"`` (``cells.Small``).
@@ -14,7 +15,7 @@ from flask_babel import gettext as _
 
 from .cells import COUNTS, Kind
 from .filters import Filters
-from .views import VIEWS, Column, View
+from .views import Column, View, organisation_views
 
 API_PREFIX = "/api/v1"
 VERSION = "1.0.0"
@@ -212,7 +213,7 @@ def _components(k: int) -> Json:
             "additionalProperties": False,
         },
     }
-    for view in VIEWS.values():
+    for view in organisation_views():
         schemas[f"{pascal(view.name)}Row"] = row_schema(view)
         schemas[f"{pascal(view.name)}Result"] = result_schema(view)
     return {
@@ -283,7 +284,7 @@ def document(k: int, server: str = "/") -> Json:
             }
         },
     }
-    for view in VIEWS.values():
+    for view in organisation_views():
         paths[f"{API_PREFIX}/views/{view.name}"] = _view_path(view)
     paths[f"{API_PREFIX}/units"] = {
         "get": {

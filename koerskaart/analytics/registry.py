@@ -40,7 +40,8 @@ class Column:
     # cards, of all tables): hidden too when the rest (base minus part) is small, or the rest
     # could be read off the two.
     part_of: str | None = None
-    # A derived figure that would give away these counts too: hidden whenever one of them is.
+    # A figure that would give these counts away or tell about the tables they hide (the players
+    # at them): hidden whenever one of them is.
     hidden_with: tuple[str, ...] = ()
 
 
