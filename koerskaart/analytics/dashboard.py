@@ -179,6 +179,12 @@ def _context(scope: Scope, place: Place, current: views.View | None) -> dict[str
         "decks": deck_options(scope),
         "units": [] if place.platform else unit_options(scope),
         "periods": {"week": _("Week"), "month": _("Month"), "quarter": _("Quarter")},
+        "ranges": filters.ranges(),
+        "range_names": {
+            "this-quarter": _("This quarter"),
+            "last-quarter": _("Last quarter"),
+            "year": _("Last twelve months"),
+        },
         "cell_text": cell_text,
         "is_small": lambda value: isinstance(value, Small),
         "action_form": ActionForm(),  # the account navigation's log-out button

@@ -50,6 +50,19 @@ def last_quarter(today: date | None = None) -> tuple[date, date]:
     return start, end
 
 
+def ranges(today: date | None = None) -> list[tuple[str, date, date]]:
+    """The ranges a reader picks most, by name: this quarter so far, the last quarter, a year."""
+    today = today or utcnow().date()
+    this_start = date(today.year, 3 * ((today.month - 1) // 3) + 1, 1)
+    last_start, last_end = last_quarter(today)
+    year_ago = today - timedelta(days=364)
+    return [
+        ("this-quarter", this_start, today),
+        ("last-quarter", last_start, last_end),
+        ("year", year_ago, today),
+    ]
+
+
 def parse(args: Mapping[str, str], today: date | None = None) -> Filters:
     """Filters from query arguments (unknown arguments ignored, empty ones default); FilterError."""
     start, end = last_quarter(today)

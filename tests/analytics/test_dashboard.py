@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterator
 from datetime import date
 
@@ -217,3 +218,29 @@ def test_dutch_first_and_english_complete() -> None:
     assert "Downloaden als CSV" in dutch and "Download as CSV" not in dutch
     assert "Download as CSV" in english and "Downloaden als CSV" not in english
     assert "Nothing released in this period yet" in english
+
+
+def test_the_filters_offer_this_quarter_the_last_and_a_year_with_the_other_filters_kept() -> None:
+    from datetime import date
+
+    from koerskaart.analytics import filters
+
+    assert filters.ranges(date(2026, 12, 1)) == [
+        ("this-quarter", date(2026, 10, 1), date(2026, 12, 1)),
+        ("last-quarter", date(2026, 7, 1), date(2026, 9, 30)),
+        ("year", date(2025, 12, 2), date(2026, 12, 1)),
+    ]
+
+
+def test_a_range_link_keeps_the_deck_and_unit_chosen(uptake: Flask) -> None:
+    client = client_for(uptake, "admin", ADMIN)
+    page = client.get("/organisation/uptake/decks?deck=proefdeck&period=week").get_data(as_text=True)
+    link = re.search(r'href="([^"]+)" data-testid="range-this-quarter"', page)
+    assert link
+    target = link.group(1).replace("&amp;", "&")
+    assert (
+        target.startswith("/organisation/uptake/decks?")
+        and "deck=proefdeck" in target
+        and "period=week" in target
+    )
+    assert client.get(target).status_code == 200
