@@ -440,6 +440,18 @@ def _chunks(rows: Sequence[dict[str, Any]]) -> Iterator[Sequence[dict[str, Any]]
 
 
 def _insert(table: SqlTable, rows: Sequence[dict[str, Any]]) -> None:
+    """Rows of one shape in bulk: COPY on PostgreSQL (in the session's transaction), else executemany."""
+    if not rows:
+        return
+    if db.session.get_bind().dialect.name == "postgresql":
+        names = list(rows[0])
+        columns = ", ".join(f'"{name}"' for name in names)
+        driver = db.session.connection().connection.driver_connection
+        assert driver is not None
+        with driver.cursor() as cursor, cursor.copy(f"COPY {table.name} ({columns}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row([row[name] for name in names])
+        return
     for chunk in _chunks(rows):
         db.session.execute(insert(table), list(chunk))
 
@@ -510,12 +522,11 @@ def _insert_facts(facts: list[_Fact], k: int, rng: random.Random) -> tuple[int, 
             for card_id in cards
         ]
         if len(card_rows) >= CHUNK:
-            db.session.execute(insert(UsageCard.__table__), card_rows)
+            _insert(UsageCard.__table__, card_rows)
             written += len(card_rows)
             card_rows = []
-    if card_rows:
-        db.session.execute(insert(UsageCard.__table__), card_rows)
-        written += len(card_rows)
+    _insert(UsageCard.__table__, card_rows)
+    written += len(card_rows)
     released = sum(1 for row in rows if row["cohort"] is not None)
     return len(rows), released, written
 
