@@ -272,7 +272,10 @@ def has_route(app: Flask, path: str) -> bool:
 def timed(case: Case, runs: int, call: Callable[[], str | None]) -> None:
     for _ in range(runs):
         began = time.perf_counter()
-        problem = call()
+        try:
+            problem = call()
+        except Exception as exc:  # reported in the table; the other cases go on
+            problem = f"{type(exc).__name__}: {str(exc)[:80]}"
         case.times_ms.append((time.perf_counter() - began) * 1000)
         if problem:
             case.status = problem
@@ -280,10 +283,11 @@ def timed(case: Case, runs: int, call: Callable[[], str | None]) -> None:
 
 
 def viewer(app: Flask, name: str, organisation_id: int | None, filters: Any) -> Callable[[], str | None]:
-    """``views.run`` in a fresh app context, as a request has one (the scope's units read there too)."""
+    """``views.run`` in a fresh request context, as a request has one (the scope's units read there too;
+    a view may translate labels, which needs the request's language)."""
 
     def call() -> str | None:
-        with app.app_context():
+        with app.test_request_context():
             views.run(
                 name, PLATFORM if organisation_id is None else organisation_scope(organisation_id), filters
             )
@@ -382,7 +386,7 @@ def explain(
         scope_id = None if case.scope == "platform" else goal.organisation_id
         with statements(app) as found:
             began = time.perf_counter()
-            with app.app_context():
+            with app.test_request_context():
                 views.run(case.view, PLATFORM if scope_id is None else organisation_scope(scope_id), filters)
             total = time.perf_counter() - began
         sql = sum(seconds for _s, _p, seconds in found)
@@ -399,7 +403,7 @@ def explain(
                     print("    " + " | ".join(str(v) for v in row))
         if args.profile and case is runs[0]:
             profile = cProfile.Profile()
-            with app.app_context():
+            with app.test_request_context():
                 scope = PLATFORM if scope_id is None else organisation_scope(scope_id)
                 profile.enable()
                 views.run(case.view, scope, filters)
@@ -418,9 +422,11 @@ def machine() -> str:
         for line in Path("/proc/meminfo").read_text().splitlines():
             if line.startswith("MemTotal:"):
                 memory_kib = int(line.split()[1])
+    load = ", ".join(f"{v:.1f}" for v in os.getloadavg())
     return (
         f"{os.cpu_count()} CPUs ({platform.machine()}), {memory_kib / 1024 / 1024:.1f} GiB, "
-        f"Python {platform.python_version()}, sqlite3 module on SQLite {sqlite3.sqlite_version}"
+        f"Python {platform.python_version()}, sqlite3 module on SQLite {sqlite3.sqlite_version}; "
+        f"load average now {load}"
     )
 
 
