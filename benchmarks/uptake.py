@@ -16,15 +16,17 @@ benchmark runs, under these filters:
 - ``2y/unit``: two years by month for the busiest directorate (and its departments);
 - ``2y/deck``: two years by month for the most played deck;
 
-each through three paths, timed ``--runs`` times (the first run counted too):
+each timed ``--runs`` times (the first run counted too), for the biggest organisation (its
+admin) and, where a view is offered across organisations, for the platform (a platform admin;
+never by unit there), through every path the app has:
 
-- ``run``: ``views.run`` for the biggest organisation, in a fresh app context (as a request has);
-- ``page``: ``GET /organisation/uptake/<view>`` through the Flask test client, as its admin;
-- ``api``: ``GET /api/v1/views/<view>`` with a Bearer token (an ``ApiToken`` row made here);
+- ``run``: ``views.run`` in a fresh request context (as a request has one);
+- ``page`` and ``csv``: ``GET /organisation/uptake/<view>`` (``/platform/uptake/<view>``) and its
+  ``.csv`` through the Flask test client, logged in;
+- ``api``: ``GET /api/v1/views/<view>`` with a Bearer token (an ``ApiToken`` row made here).
 
-and ``views.run`` for the platform scope where a view allows it (no unit filter there). A path
-whose route the app does not have yet is reported and skipped. The rate limits are off: this
-measures answering, not the limiter.
+A path whose route the app does not have (yet) is reported and skipped; a case that fails is
+reported in the table. The rate limits are off: this measures answering, not the limiter.
 
 The output ends with one Markdown table (median and max per case and database, ⚠ over 1 s)
 to paste into docs/performance.md, "Uptake at 100,000 tables".
@@ -81,8 +83,10 @@ from koerskaart.security import token_hash  # noqa: E402
 
 LIMIT_MS = 1000.0
 ADMIN = "beheerder@uptake-bench.example"
+PLATFORM_ADMIN = "platform@uptake-bench.example"
 PASSWORD = "uptake-benchmark-password"  # a throwaway database
 PAGE = "/organisation/uptake/{name}"
+PLATFORM_PAGE = "/platform/uptake/{name}"
 API = "/api/v1/views/{name}"
 DATABASES = ("sqlite", "postgresql")
 LABELS = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
@@ -182,6 +186,8 @@ def prepare(app: Flask, run: DatabaseRun, args: argparse.Namespace) -> None:
                 conn.execute(text("VACUUM ANALYZE"))
             run.analyze_s = time.perf_counter() - began
         accounts.create_user(ADMIN, PASSWORD, "Benchmark 1", "admin")
+        accounts.create_user(PLATFORM_ADMIN, PASSWORD, "Benchmark platform", "admin").platform_admin = True
+        db.session.commit()
 
 
 # -- what is asked --------------------------------------------------------------------------------
@@ -296,54 +302,66 @@ def viewer(app: Flask, name: str, organisation_id: int | None, filters: Any) -> 
     return call
 
 
+def logged_in(app: Flask, email: str, run: DatabaseRun) -> Any:
+    client = app.test_client()
+    response = client.post("/login", data={"email": email, "password": PASSWORD})
+    if response.status_code != 302:
+        run.notes.append(f"log-in as {email} answered {response.status_code}: its pages are skipped")
+        return None
+    return client
+
+
 def measure(
     app: Flask, run: DatabaseRun, args: argparse.Namespace, goal: Target, sets: dict[str, dict[str, str]]
 ) -> None:
-    client = app.test_client()
-    login = client.post("/login", data={"email": ADMIN, "password": PASSWORD})
-    if login.status_code != 302:
-        run.notes.append(f"log-in answered {login.status_code}: page timings skipped")
-    routes = {
-        "page": login.status_code == 302 and has_route(app, PAGE.format(name="x")),
-        "api": has_route(app, API.format(name="x")),
-    }
-    for path, found in routes.items():
-        if not found:
-            where = (PAGE if path == "page" else API).format(name="<view>")
-            run.notes.append(f"{where}: no such route in this app yet, {path} timings skipped")
+    admin, platform_admin = logged_in(app, ADMIN, run), logged_in(app, PLATFORM_ADMIN, run)
     bearer = {"Authorization": f"Bearer {goal.token}"}
+    # (path, scope, URL, client, headers): each timed when the app has the route.
+    http = [
+        ("page", "organisation", PAGE, admin, {}),
+        ("csv", "organisation", PAGE + ".csv", admin, {}),
+        ("api", "organisation", API, app.test_client(), bearer),
+        ("page", "platform", PLATFORM_PAGE, platform_admin, {}),
+        ("csv", "platform", PLATFORM_PAGE + ".csv", platform_admin, {}),
+    ]
+    for path, scope, template, client, _headers in list(http):
+        if client is None or not has_route(app, template.format(name="x")):
+            run.notes.append(f"{template.format(name='<view>')}: no such route in this app yet, not timed")
+            http.remove((path, scope, template, client, _headers))
 
     for name, view in views.VIEWS.items():
+        scopes = {
+            "organisation": getattr(view, "organisation", True),  # False: a platform-only view
+            "platform": view.platform,
+        }
         for label, query in sets.items():
             filters = filter_module.parse(query)
-
-            case = Case(name, "organisation", label, "run")
-            timed(case, args.runs, viewer(app, name, goal.organisation_id, filters))
-            run.cases.append(case)
-            if view.platform and "unit" not in query:
-                case = Case(name, "platform", label, "run")
-                timed(case, args.runs, viewer(app, name, None, filters))
+            for scope, offered in scopes.items():
+                if not offered or (scope == "platform" and "unit" in query):
+                    continue  # the platform is never asked by unit
+                case = Case(name, scope, label, "run")
+                organisation_id = goal.organisation_id if scope == "organisation" else None
+                timed(case, args.runs, viewer(app, name, organisation_id, filters))
                 run.cases.append(case)
-            for path, template, headers, http in (
-                ("page", PAGE, {}, client),
-                ("api", API, bearer, app.test_client()),
-            ):
-                if not routes[path]:
-                    continue
-                url = template.format(name=name) + (f"?{urlencode(query)}" if query else "")
+                for path, where, template, client, headers in http:
+                    if where != scope:
+                        continue
+                    url = template.format(name=name) + (f"?{urlencode(query)}" if query else "")
 
-                def get(url: str = url, headers: dict[str, str] = headers, http: Any = http) -> str | None:
-                    response = http.get(url, headers=headers)
-                    response.get_data()
-                    return None if response.status_code == 200 else f"HTTP {response.status_code}"
+                    def get(
+                        url: str = url, headers: dict[str, str] = headers, client: Any = client
+                    ) -> str | None:
+                        response = client.get(url, headers=headers)
+                        response.get_data()
+                        return None if response.status_code == 200 else f"HTTP {response.status_code}"
 
-                case = Case(name, "organisation", label, path)
-                timed(case, args.runs, get)
-                run.cases.append(case)
+                    case = Case(name, scope, label, path)
+                    timed(case, args.runs, get)
+                    run.cases.append(case)
             done = [c for c in run.cases if c.view == name and c.filters == label]
             print(
                 f"  {LABELS[run.database]:<10} {name:<24} {label:<10} "
-                + "  ".join(f"{c.path}{'*' if c.scope == 'platform' else ''} {c.median:7.1f}" for c in done),
+                + "  ".join(f"{c.path}{'*' if c.scope == 'platform' else ''} {c.median:6.0f}" for c in done),
                 flush=True,
             )
 
