@@ -330,6 +330,8 @@ def measure(
             http.remove((path, scope, template, client, _headers))
 
     for name, view in views.VIEWS.items():
+        if args.views and name not in args.views.split(","):
+            continue
         scopes = {
             "organisation": getattr(view, "organisation", True),  # False: a platform-only view
             "platform": view.platform,
@@ -518,6 +520,7 @@ def main(argv: list[str] | None = None) -> int:
         "--database-url",
         help="an existing, empty PostgreSQL database, e.g. postgresql://... (default: a throwaway server)",
     )
+    parser.add_argument("--views", help="comma-separated view names (default: every registered view)")
     parser.add_argument("--explain", type=int, default=2, metavar="N", help="SQL and plans of the N slowest")
     parser.add_argument("--profile", action="store_true", help="cProfile of the slowest views.run")
     parser.add_argument("--json", type=Path, help="also write every timing here")
