@@ -459,9 +459,48 @@ def cell(case: Case | None) -> tuple[str, str]:
     return (f"{case.median:.0f}", f"{case.worst:.0f}{flag}")
 
 
-def report(done: list[DatabaseRun], args: argparse.Namespace) -> None:
+def summary(done: list[DatabaseRun]) -> None:
+    """Per view and scope, the slowest of its filters and paths: the table for docs/performance.md."""
+    print("\n### Per view: the slowest filter and path (median and max of its runs, ms)\n")
+    header = ["view", "scope"]
+    for run in done:
+        header += [f"{LABELS[run.database]} median", f"{LABELS[run.database]} max", "slowest case"]
+    print("| " + " | ".join(header) + " |")
+    print("|---|---|" + "---:|---:|---|" * len(done))
+    groups: list[tuple[str, str]] = []
+    for run in done:
+        for c in run.cases:
+            if (c.view, c.scope) not in groups:
+                groups.append((c.view, c.scope))
+    for view, scope in groups:
+        row = [view, scope]
+        for run in done:
+            mine = [c for c in run.cases if (c.view, c.scope) == (view, scope)]
+            ok = [c for c in mine if c.status == "ok"]
+            failed = len(mine) - len(ok)
+            if not ok:
+                row += ["", "", f"{failed} failed" if failed else ""]
+                continue
+            slowest = max(ok, key=lambda c: c.median)
+            worst = max(c.worst for c in ok)
+            note = f"{slowest.filters} {slowest.path}" + (f"; {failed} failed" if failed else "")
+            row += [f"{slowest.median:.0f}", f"{worst:.0f}" + (" ⚠" if worst > LIMIT_MS else ""), note]
+        print("| " + " | ".join(row) + " |")
+
+
+def load(path: Path) -> tuple[list[DatabaseRun], dict[str, Any]]:
+    """Runs written by ``--json``, to print their report again (``--report``)."""
+    data = json.loads(path.read_text())
+    found = []
+    for raw in data["runs"]:
+        cases = [Case(**c) for c in raw.pop("cases")]
+        found.append(DatabaseRun(**raw, cases=cases))
+    return found, data["args"]
+
+
+def report(done: list[DatabaseRun], args: argparse.Namespace, measured_on: str | None = None) -> None:
     print(f"\n# Uptake at {args.tables:,} tables, {args.events:,} events ({args.runs} runs per case)\n")
-    print(f"- machine: {machine()}")
+    print(f"- machine: {measured_on or machine()}")
     for run in done:
         counts = ", ".join(f"{v:,} {k}" for k, v in run.rows.items())
         extra = f", VACUUM ANALYZE {run.analyze_s:.1f} s" if run.analyze_s else ""
@@ -471,6 +510,8 @@ def report(done: list[DatabaseRun], args: argparse.Namespace) -> None:
         )
         for note in run.notes:
             print(f"  - {note}")
+    summary(done)
+    print(f"\n### Every case ({args.runs} runs each; ms)")
     keys: list[tuple[str, str, str, str]] = []
     by_db: dict[str, dict[tuple[str, str, str, str], Case]] = {}
     for run in done:
@@ -524,8 +565,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--explain", type=int, default=2, metavar="N", help="SQL and plans of the N slowest")
     parser.add_argument("--profile", action="store_true", help="cProfile of the slowest views.run")
     parser.add_argument("--json", type=Path, help="also write every timing here")
+    parser.add_argument("--report", type=Path, metavar="JSON", help="print the report of a --json file again")
     parser.add_argument("--keep", action="store_true", help="keep the SQLite file (its path is printed)")
     args = parser.parse_args(argv)
+    if args.report:
+        loaded, kept = load(args.report)
+        args.tables, args.events, args.runs = kept["tables"], kept["events"], kept["runs"]
+        report(loaded, args, kept["machine"])
+        return 0
     kinds = [k.strip() for k in args.databases.split(",") if k.strip()]
     if not kinds or any(k not in DATABASES for k in kinds):
         parser.error("--databases takes sqlite, postgresql or both")
@@ -562,7 +609,8 @@ def main(argv: list[str] | None = None) -> int:
         done.append(run)
     report(done, args)
     if args.json:
-        args.json.write_text(json.dumps([asdict(r) for r in done], indent=1, default=str))
+        kept = {"tables": args.tables, "events": args.events, "runs": args.runs, "machine": machine()}
+        args.json.write_text(json.dumps({"args": kept, "runs": [asdict(r) for r in done]}, indent=1))
     return 1 if any(c.status == "ok" and c.worst > LIMIT_MS for r in done for c in r.cases) else 0
 
 
