@@ -13,11 +13,14 @@ from click.testing import Result
 from flask import Flask
 from sqlalchemy import func, select
 
+from koerskaart import create_app
 from koerskaart.clock import utcnow
+from koerskaart.config import TestingConfig, database_url
 from koerskaart.extensions import db
 from koerskaart.live import decks, service, usage
 from koerskaart.models import DeckRequest, EventFact, Organisation, OrgUnit, Table, UsageCard, UsageFact, User
 from tests.helpers.apps import fresh_app
+from tests.helpers.infra import postgres_server
 from tests.helpers.users import make_user
 
 SEED = ["analytics", "seed", "--tables", "300", "--events", "5", "--units", "12"]
@@ -200,3 +203,37 @@ def test_platform_admin_is_granted_and_revoked(app: Flask) -> None:
     assert db.session.get(User, user.id).platform_admin is False  # type: ignore[union-attr]
     unknown = runner.invoke(args=["analytics", "platform-admin", "niemand@platform.example"])
     assert unknown.exit_code == 1 and "no account" in unknown.output
+
+
+@pytest.mark.postgres
+def test_the_seed_copies_rows_on_postgres_and_moves_the_id_sequence_past_them() -> None:
+    with postgres_server() as url:
+
+        class OnPostgres(TestingConfig):
+            SQLALCHEMY_DATABASE_URI = database_url(url)
+
+        app = create_app(OnPostgres)  # the bundled decks, as `flask analytics seed` has them
+        runner = app.test_cli_runner()
+        assert runner.invoke(args=["db", "upgrade"]).exit_code == 0
+        result = runner.invoke(args=[*SEED, CONFIRM])
+        assert result.exit_code == 0, result.output
+        with app.app_context():
+            facts = rows(UsageFact)
+            assert len(facts) == 300
+            assert_whole_cohorts(facts, usage.cohort_size())
+            assert_whole_cohorts(rows(DeckRequest), usage.cohort_size())
+            cards = db.session.scalar(select(func.count()).select_from(UsageCard))
+            assert cards == sum(f.cards_revealed for f in facts)
+            # A table that ends after the seed gets the next id, not one the seed gave.
+            later = UsageFact(
+                organisation_id=facts[0].organisation_id,
+                deck_slug=facts[0].deck_slug,
+                deck_version=1,
+                players=3,
+                cards_revealed=1,
+            )
+            db.session.add(later)
+            db.session.commit()
+            assert later.id > max(f.id for f in facts)
+            db.session.remove()
+            db.engine.dispose()
