@@ -179,9 +179,9 @@ def seed(plan: Plan) -> Seeded:
 
     requests, requested_facts = world.requests(plan.tables // 12)
     events, event_facts = world.events(plan.events, budget=plan.tables // 5)
+    # Requests played (under a twelfth) and events' tables (a fifth at most) leave the rest to others.
     facts = requested_facts + event_facts
-    facts += [world.table() for _ in range(max(0, plan.tables - len(facts)))]
-    facts = facts[: plan.tables]
+    facts += [world.table() for _ in range(plan.tables - len(facts))]
 
     result.requests = _insert_requests(requests, k)
     result.events = _insert_events(events, k)
