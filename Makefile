@@ -55,7 +55,7 @@ bench: $(BENCH_STAMP) translations
 # More benchmarks, one documented command each (docs/performance.md); BENCH_ARGS as above.
 # bench-processes starts its own throwaway PostgreSQL and Redis servers
 # (Debian packages postgresql and redis-server).
-.PHONY: bench-2000 bench-processes bench-restart bench-storm
+.PHONY: bench-2000 bench-processes bench-restart bench-storm bench-uptake
 
 # 2,000 players (334 tables x 6) answering the same card over 10 s, against the bare floor.
 bench-2000: $(BENCH_STAMP) translations
@@ -79,6 +79,12 @@ bench-storm: $(BENCH_STAMP) translations
 # e.g. BENCH_ARGS="--tables 6 --rounds 2".
 bench-conference: $(BENCH_STAMP) translations
 	$(BIN)/python benchmarks/conference.py --tables 60 --players 6 --rounds 4 $(BENCH_ARGS)
+
+# Uptake at scale: 100,000 seeded tables and 1,000 events, on SQLite and on a throwaway PostgreSQL
+# (Debian package postgresql); every view through views.run, the dashboard page and the API, median
+# and max of 5 runs, ⚠ over 1 s. BENCH_ARGS as above, e.g. BENCH_ARGS="--databases sqlite --runs 3".
+bench-uptake: $(BENCH_STAMP) translations
+	$(BIN)/python benchmarks/uptake.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) instance/*.sqlite3* .pytest_cache
