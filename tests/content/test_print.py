@@ -159,7 +159,7 @@ def test_the_print_version_speaks_its_language(printed: dict[tuple[str, str], Pr
 def test_routes_are_listed_with_durations_and_cards(printed: dict[tuple[str, str], Printed]) -> None:
     text = " ".join(printed[FULL.slug, "nl"].texts)
     whole = FULL.total_minutes()
-    assert f"Het volledige kaartspel {whole} minuten · Kaarten: 1\N{EN DASH}6" in text
+    assert f"De hele set {whole} minuten · Kaarten: 1\N{EN DASH}6" in text
     short = FULL.total_minutes(FULL.route_cards("kort"))
     assert f"Kort De kern in een half uur. {short} minuten · Kaarten: 1\N{EN DASH}2, 5\N{EN DASH}6" in text
 
@@ -174,7 +174,7 @@ def test_a_deck_without_guide_colophon_or_routes_prints(printed: dict[tuple[str,
     doc = printed[BARE.slug, "nl"]
     sheets = math.ceil(len(BARE.cards) / CARDS_PER_SHEET)
     assert doc.pages == 3 + 2 * sheets  # cover, colophon, routes (the whole deck)
-    assert "Dit kaartspel heeft nog geen colofon." in doc.texts[1]
+    assert "Deze set heeft nog geen colofon." in doc.texts[1]
 
 
 def test_a_deck_renders_once_per_version_and_language(print_app: Flask) -> None:
