@@ -23,6 +23,7 @@ from ..clock import utcnow
 from ..engine import MIN_K, CardKind, RoundStatus, TableState, TableStatus
 from ..extensions import db
 from ..models import Conference, DeckRequest, EventFact, RoundRow, Table, UsageCard, UsageFact
+from . import store
 
 PLAYED = frozenset({RoundStatus.REVEALED, RoundStatus.DISCUSSED})
 _tables = Table.__table__
@@ -175,8 +176,6 @@ def backfill(table_ids: Iterable[int] | None = None) -> int:
 
     The caller commits. Reads each table's state through the store, as the end itself would.
     """
-    from . import store  # the store imports the models; kept local so this module stays light
-
     query = select(Table).where(Table.status == TableStatus.ENDED.value, Table.usage_counted.is_(False))
     if table_ids is not None:
         query = query.where(Table.id.in_(list(table_ids)))

@@ -108,3 +108,22 @@ def test_an_ended_event_writes_its_fact_and_its_tables_theirs(app: Flask) -> Non
         assert fact.cohort is None  # one event waits for k of its unit and deck
         assert [f.at_event for f in facts()] == [True, True, True]
         assert [f.cohort for f in facts()] == [1, 1, 1]
+
+
+def test_backfill_counts_tables_that_ended_before_uptake_existed_once(app: Flask) -> None:
+    from sqlalchemy import delete, update
+
+    owner = make_user("spelleider@oost.example")
+    for _ in range(3):
+        play_table(owner)
+    # As before the upgrade: no facts, no table marked as counted.
+    db.session.execute(delete(UsageCard))
+    db.session.execute(delete(UsageFact))
+    db.session.execute(update(Table).values(usage_counted=False))
+    db.session.commit()
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["analytics", "backfill"])
+    assert result.exit_code == 0 and "3 played tables counted" in result.output
+    assert [f.cohort for f in facts()] == [1, 1, 1]
+    again = runner.invoke(args=["analytics", "backfill"])
+    assert "0 played tables counted" in again.output and len(facts()) == 3
