@@ -256,7 +256,8 @@ def _routes(scope: Scope, filters: Filters) -> list[Row]:
     rows = db.session.execute(
         facts(_fact.c.deck_slug, _fact.c.route, func.count(), scope=scope, filters=filters)
         .group_by(_fact.c.deck_slug, _fact.c.route)
-        .order_by(_fact.c.deck_slug, func.count().desc())
+        # Ties by route (the whole deck, NULL, first on every database): rows in one order everywhere.
+        .order_by(_fact.c.deck_slug, func.count().desc(), func.coalesce(_fact.c.route, ""))
     ).all()
     found: list[Row] = []
     for slug, route, n in rows:

@@ -12,6 +12,7 @@ sums whole cohorts, so a figure moves by none or by at least k tables (PRODUCT.m
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 from datetime import date
 from typing import Any
@@ -132,9 +133,16 @@ def record_event(conference: Conference) -> bool:
     return True
 
 
+def _lock_key(*parts: object) -> int:
+    """A signed 64-bit number for one release key (a collision only makes two keys wait for each other)."""
+    digest = hashlib.sha256(repr(parts).encode()).digest()
+    return int.from_bytes(digest[:8], "big", signed=True)
+
+
 def release(model: Any, organisation_id: int, unit_id: int | None, deck_slug: str) -> list[int]:
     """Release the pending rows of one (organisation, unit, deck) as a cohort once k wait; their ids."""
     table = model.__table__
+    key_values = (organisation_id, unit_id, deck_slug)
     key = (
         table.c.organisation_id == organisation_id,
         table.c.unit_id.is_(None) if unit_id is None else table.c.unit_id == unit_id,
@@ -142,6 +150,11 @@ def release(model: Any, organisation_id: int, unit_id: int | None, deck_slug: st
     )
     pending = select(table.c.id).where(*key, table.c.cohort.is_(None)).order_by(table.c.id)
     if db.session.get_bind().dialect.name == "postgresql":
+        # Rows of the same key inserted by transactions still running are invisible here, and FOR
+        # UPDATE locks only the rows it sees: k tables ending at once would each find only itself
+        # pending and all stay pending. One lock per key, held to the commit, makes each release
+        # wait for the one before, whose rows the next statement then sees (READ COMMITTED).
+        db.session.execute(select(func.pg_advisory_xact_lock(_lock_key(table.name, *key_values))))
         pending = pending.with_for_update()
     ids = list(db.session.scalars(pending))
     if len(ids) < cohort_size():
