@@ -21,6 +21,7 @@ from flask_limiter.util import get_remote_address
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound, Unauthorized
 
 from ..extensions import csrf, limiter
+from ..models import ApiToken
 from ..security import TOKEN_MAX_LENGTH, token_hash
 from . import openapi, token_services
 from .cells import Cell, Kind, Small
@@ -64,10 +65,30 @@ def _limit_key() -> str:
     return f"token:{token_hash(token)}" if token else f"anonymous:{get_remote_address()}"
 
 
-# Shared: one count per token (and per address) across every route of the API.
+_UNSET = object()
+_TOKEN_KEY = "koerskaart.api_token"
+
+
+def _live_token() -> ApiToken | None:
+    """The live token the call carries (looked up once per request), or None."""
+    # Kept in the request's environ, not in ``g``: ``g`` lives as long as the app context,
+    # which may outlast one request.
+    if request.environ.get(_TOKEN_KEY, _UNSET) is _UNSET:
+        token = _bearer()
+        request.environ[_TOKEN_KEY] = token_services.authenticate(token) if token is not None else None
+    found: ApiToken | None = request.environ[_TOKEN_KEY]
+    return found
+
+
+# Shared: one count per token across every route of the API, and one per address for calls
+# without a live token (guessing). A live token is limited by its own count only, so a
+# flood of wrong tokens from a shared address (a NAT, a proxy) cannot starve a valid client.
 limiter.shared_limit(lambda: current_app.config["API_RATE_LIMIT"], scope="api-token", key_func=_limit_key)(bp)
 limiter.shared_limit(
-    lambda: current_app.config["API_ADDRESS_RATE_LIMIT"], scope="api-address", key_func=get_remote_address
+    lambda: current_app.config["API_ADDRESS_RATE_LIMIT"],
+    scope="api-address",
+    key_func=get_remote_address,
+    exempt_when=lambda: _live_token() is not None,
 )(bp)
 
 
@@ -157,7 +178,7 @@ def _authorise() -> None:
     token = _bearer()
     if token is None:
         _unauthorised(_("Send a token: Authorization: Bearer kk_…"))
-    row = token_services.authenticate(token)
+    row = _live_token()
     if row is None:
         _unauthorised(_("This token is unknown, expired or revoked."), "invalid_token")
     g.api_organisation_id = row.organisation_id  # read before touch() commits and expires the row
