@@ -215,7 +215,7 @@ def test_every_uptake_page_passes_the_audit_in_both_languages_on_phones_and_a_de
                 problems += keyboard_problems(page, f"players per table keyboard ({language})", presses=20)
                 page.goto(live_server.url + "/organisation/units")
                 problems += keyboard_problems(page, f"units keyboard ({language})", presses=16)
-    assert problems == []
+    assert problems == [], "\n".join(problems)
 
 
 def _tab_to(page: Any, test_id: str, most: int = 30) -> None:
@@ -311,7 +311,9 @@ def test_a_team_lead_requests_by_keyboard_and_starts_the_table_the_next_day(
     expect(host.get_by_test_id("request-summary")).to_contain_text(TEAM)
     host.get_by_role("button", name="Start de tafel").click()
     host.wait_for_url(re.compile(r"/t/[^/]+$"))
-    code = host.get_by_test_id("join-code").inner_text().strip()
+    join_code = host.get_by_test_id("join-code")
+    expect(join_code).to_have_text(re.compile(r"^\s*[0-9A-Z]{4}-[0-9A-Z]{4}\s*$"))  # filled in by the socket
+    code = join_code.inner_text().strip()
     phones = _bots_play_and_end(live_server, None, code)
     try:
         expect(host.get_by_test_id("lobby-players").locator("li")).to_have_count(4)
