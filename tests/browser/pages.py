@@ -9,6 +9,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 from playwright.sync_api import expect
@@ -206,3 +207,37 @@ def claim_review_link(expert: Any, link: str, label: str) -> None:
     expert.goto(link)
     expert.get_by_test_id("review-start").click()
     expect(expert.get_by_test_id("review-as")).to_contain_text(label)
+
+
+# The accessibility audit (first written for the studio pages) runs in the page; it lives in a .js file
+# of its own (tests/browser/studio_audit.js).
+AUDIT = (Path(__file__).with_name("studio_audit.js")).read_text(encoding="utf-8")
+
+# The focused element shows a ring: an outline or the focus halo.
+FOCUS_SHOWN = """() => {
+  const el = document.activeElement;
+  if (!el || el === document.body) return "body";
+  const s = getComputedStyle(el);
+  const ring = (s.outlineStyle !== "none" && parseFloat(s.outlineWidth) >= 2) || s.boxShadow !== "none";
+  return ring ? "" : el.outerHTML.slice(0, 80);
+}"""
+
+
+def audit(page: Any, state: str) -> list[str]:
+    return [f"{state}: {problem}" for problem in page.evaluate(AUDIT)] + reflow_problems(page, state)
+
+
+def keyboard_problems(page: Any, state: str, presses: int = 12) -> list[str]:
+    """Tab from the top: every stop shows its focus, and the skip link comes first."""
+    page.evaluate("document.activeElement && document.activeElement.blur()")
+    page.keyboard.press("Tab")
+    problems = []
+    if page.evaluate("document.activeElement.className") != "skip-link":
+        problems.append(f"{state}: the first Tab does not reach the skip link")
+    for _ in range(presses):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement === document.body"):
+            break  # past the page's last control: the focus went on to the browser
+        if hidden := page.evaluate(FOCUS_SHOWN):
+            problems.append(f"{state}: focus not visible on {hidden}")
+    return problems

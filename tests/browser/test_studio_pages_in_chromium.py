@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.pages import LAPTOP, SERVER_ENV, create_account, log_in, reflow_problems
+from tests.browser.pages import LAPTOP, SERVER_ENV, audit, create_account, keyboard_problems, log_in
 from tests.helpers.real_server import RealServer
 
 pytestmark = pytest.mark.browser
@@ -23,18 +22,6 @@ AUTHOR = "nieuwe.auteur.met.een.lang.adres@gemeente-oostelijk-voorbeeld.example"
 COLLEAGUE = "collega.meelezer@gemeente-oostelijk-voorbeeld.example"
 TITLE = "Verantwoordelijkheidsverdeling in het sociaal domein"
 
-# The audit runs in the page; it lives in a .js file of its own (tests/browser/studio_audit.js).
-AUDIT = (Path(__file__).with_name("studio_audit.js")).read_text(encoding="utf-8")
-
-# The focused element shows a ring: an outline or the focus halo.
-FOCUS_SHOWN = """() => {
-  const el = document.activeElement;
-  if (!el || el === document.body) return "body";
-  const s = getComputedStyle(el);
-  const ring = (s.outlineStyle !== "none" && parseFloat(s.outlineWidth) >= 2) || s.boxShadow !== "none";
-  return ring ? "" : el.outerHTML.slice(0, 80);
-}"""
-
 
 @pytest.fixture(scope="module")
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RealServer]:
@@ -42,24 +29,6 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RealServer
     server.start()
     yield server
     server.stop()
-
-
-def audit(page: Any, state: str) -> list[str]:
-    return [f"{state}: {problem}" for problem in page.evaluate(AUDIT)] + reflow_problems(page, state)
-
-
-def keyboard_problems(page: Any, state: str, presses: int = 12) -> list[str]:
-    """Tab from the top: every stop shows its focus, and the skip link comes first."""
-    page.evaluate("document.activeElement && document.activeElement.blur()")
-    page.keyboard.press("Tab")
-    problems = []
-    if page.evaluate("document.activeElement.className") != "skip-link":
-        problems.append(f"{state}: the first Tab does not reach the skip link")
-    for _ in range(presses):
-        page.keyboard.press("Tab")
-        if hidden := page.evaluate(FOCUS_SHOWN):
-            problems.append(f"{state}: focus not visible on {hidden}")
-    return problems
 
 
 def test_every_studio_page_reflows_passes_the_audit_and_says_where_it_is(
