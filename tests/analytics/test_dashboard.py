@@ -244,3 +244,11 @@ def test_a_range_link_keeps_the_deck_and_unit_chosen(uptake: Flask) -> None:
         and "period=week" in target
     )
     assert client.get(target).status_code == 200
+
+
+def test_an_analyst_is_offered_the_figures_not_tables_or_events(uptake: Flask) -> None:
+    client = client_for(uptake, "analyst")
+    page = client.get("/organisation/uptake").get_data(as_text=True)
+    assert 'data-testid="nav-uptake"' in page and 'data-testid="nav-tokens"' in page
+    assert 'data-testid="nav-events"' not in page and 'data-testid="nav-requests"' not in page
+    assert 'href="/account/tables"' not in page.split('aria-label="Je account"')[1].split("</nav>")[0]
