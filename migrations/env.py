@@ -93,6 +93,15 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
+        # SQLite: a batch operation recreates a table (copy, DROP, rename), and with foreign keys
+        # on, the DROP deletes the old rows first, so rows that point at them would be deleted
+        # (ON DELETE CASCADE: a table's seats), emptied (SET NULL: a table's owner) or refuse
+        # (NO ACTION: an organisation's users). Keys are off while migrating and checked after.
+        # The PRAGMA works only outside a transaction: run it and end SQLAlchemy's autobegin.
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            connection.commit()
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),
@@ -101,6 +110,13 @@ def run_migrations_online():
 
         with context.begin_transaction():
             context.run_migrations()
+
+        if sqlite:
+            broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+            connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+            connection.commit()
+            if broken:
+                raise RuntimeError(f"the migration left rows that point nowhere: {broken[:5]}")
 
 
 if context.is_offline_mode():
