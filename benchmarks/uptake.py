@@ -74,7 +74,7 @@ from koerskaart import create_app, schema  # noqa: E402
 from koerskaart.analytics import filters as filter_module  # noqa: E402
 from koerskaart.analytics import seed as seeding  # noqa: E402
 from koerskaart.analytics import views  # noqa: E402
-from koerskaart.analytics.scope import PLATFORM, organisation_scope  # noqa: E402
+from koerskaart.analytics.scope import organisation_scope, platform_scope  # noqa: E402
 from koerskaart.auth import services as accounts  # noqa: E402
 from koerskaart.clock import utcnow  # noqa: E402
 from koerskaart.extensions import db  # noqa: E402
@@ -295,7 +295,9 @@ def viewer(app: Flask, name: str, organisation_id: int | None, filters: Any) -> 
     def call() -> str | None:
         with app.test_request_context():
             views.run(
-                name, PLATFORM if organisation_id is None else organisation_scope(organisation_id), filters
+                name,
+                platform_scope() if organisation_id is None else organisation_scope(organisation_id),
+                filters,
             )
         return None
 
@@ -407,7 +409,9 @@ def explain(
         with statements(app) as found:
             began = time.perf_counter()
             with app.test_request_context():
-                views.run(case.view, PLATFORM if scope_id is None else organisation_scope(scope_id), filters)
+                views.run(
+                    case.view, platform_scope() if scope_id is None else organisation_scope(scope_id), filters
+                )
             total = time.perf_counter() - began
         sql = sum(seconds for _s, _p, seconds in found)
         print(
@@ -424,7 +428,7 @@ def explain(
         if args.profile and case is runs[0]:
             profile = cProfile.Profile()
             with app.test_request_context():
-                scope = PLATFORM if scope_id is None else organisation_scope(scope_id)
+                scope = platform_scope() if scope_id is None else organisation_scope(scope_id)
                 profile.enable()
                 views.run(case.view, scope, filters)
                 profile.disable()

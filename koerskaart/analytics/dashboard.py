@@ -150,6 +150,8 @@ def deck_options(scope: Scope) -> list[tuple[str, str]]:
     if scope.organisation_id is not None:
         query = query.where(fact.c.organisation_id == scope.organisation_id)
     slugs = set(live_decks.installed()) | set(db.session.scalars(query.limit(DECK_OPTIONS_MAX)))
+    if scope.platform:  # never one organisation's own deck by name
+        slugs &= set(scope.public_decks)
     return sorted(((slug, deck_title(slug)) for slug in slugs), key=lambda o: (o[1].casefold(), o[0]))
 
 

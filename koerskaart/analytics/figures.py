@@ -13,7 +13,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import case, func, select
+from sqlalchemy import case, func, literal, select, true
 
 from ..extensions import db
 from ..i18n import lang
@@ -32,7 +32,7 @@ from .registry import (
     register,
     released,
 )
-from .scope import Scope
+from .scope import OWN_DECKS, Scope
 
 CARDS_SHOWN = 50  # the most played cards: a top list, not every card of every deck
 TEXT_SHOWN = 90  # characters of a card's prompt in a cell; the deck has it in full
@@ -54,13 +54,23 @@ def unit_label(scope: Scope, unit_id: int | None) -> str:
 
 def deck_title(slug: str) -> str:
     """A deck's title in the reader's language; its slug when the deck is no longer there."""
+    if slug == OWN_DECKS:
+        return str(_("Organisations' own decks"))
     deck = live_decks.get(slug)
     return deck.title.get(lang()) if deck is not None else slug
 
 
+def deck_key(scope: Scope, slug: Any = _fact.c.deck_slug) -> Any:
+    """A deck as a view may group by it: across organisations, one organisation's own deck is
+    never named (``Scope.public_decks``): all of them count as one group."""
+    if not scope.platform:
+        return slug
+    return case((slug.in_(sorted(scope.public_decks)), slug), else_=literal(OWN_DECKS))
+
+
 def _group(scope: Scope) -> Any:
     """What an organisation's view is broken down by (its units); across organisations the deck."""
-    return _fact.c.deck_slug if scope.platform else _fact.c.unit_id
+    return deck_key(scope) if scope.platform else _fact.c.unit_id
 
 
 def _group_label(scope: Scope, key: Any) -> str:
@@ -133,9 +143,9 @@ register(
 
 def _decks(scope: Scope, filters: Filters) -> list[Row]:
     rows = db.session.execute(
-        facts(_fact.c.deck_slug, func.count(), func.sum(_fact.c.players), scope=scope, filters=filters)
-        .group_by(_fact.c.deck_slug)
-        .order_by(func.count().desc(), _fact.c.deck_slug)
+        facts(deck_key(scope), func.count(), func.sum(_fact.c.players), scope=scope, filters=filters)
+        .group_by(deck_key(scope))
+        .order_by(func.count().desc(), deck_key(scope))
     ).all()
     return [
         {"deck": slug, "title": deck_title(slug), "tables": int(n), "players": int(players or 0)}
@@ -253,14 +263,24 @@ register(
 
 
 def _routes(scope: Scope, filters: Filters) -> list[Row]:
+    deck = deck_key(scope)
+    # An organisation's own deck across organisations: its routes are its own too, one row.
+    route = (
+        _fact.c.route
+        if not scope.platform
+        else case((deck == OWN_DECKS, literal(OWN_DECKS)), else_=_fact.c.route)
+    )
     rows = db.session.execute(
-        facts(_fact.c.deck_slug, _fact.c.route, func.count(), scope=scope, filters=filters)
-        .group_by(_fact.c.deck_slug, _fact.c.route)
+        facts(deck, route, func.count(), scope=scope, filters=filters)
+        .group_by(deck, route)
         # Ties by route (the whole deck, NULL, first on every database): rows in one order everywhere.
-        .order_by(_fact.c.deck_slug, func.count().desc(), func.coalesce(_fact.c.route, ""))
+        .order_by(deck, func.count().desc(), func.coalesce(route, ""))
     ).all()
     found: list[Row] = []
     for slug, route, n in rows:
+        if route == OWN_DECKS:
+            found.append({"deck": deck_title(slug), "route": _("Their own routes"), "tables": int(n)})
+            continue
         deck = live_decks.get(slug)
         title = live_decks.route_title(deck, route, lang()) if deck is not None else None
         name = title or (route if route else _("Whole deck"))
@@ -308,6 +328,8 @@ def _cards(scope: Scope, filters: Filters) -> list[Row]:
     rows = db.session.execute(
         select(card.c.deck_slug, card.c.card_id, func.count())
         .where(*released(UsageCard, scope, filters))
+        # Across organisations only the cards of decks every organisation may play.
+        .where(card.c.deck_slug.in_(sorted(scope.public_decks)) if scope.platform else true())
         .group_by(card.c.deck_slug, card.c.card_id)
         .order_by(func.count().desc(), card.c.deck_slug, card.c.card_id)
         .limit(CARDS_SHOWN)

@@ -12,7 +12,7 @@ from flask import Blueprint, Response
 from ..security import login_required
 from . import access
 from .dashboard import Place, forbidden, index_page, view_csv_for, view_page_for
-from .scope import PLATFORM
+from .scope import platform_scope
 
 bp = Blueprint("analytics_platform", __name__)
 
@@ -28,18 +28,18 @@ def _forbidden(_error: Exception) -> tuple[str, int]:
 @login_required
 def index() -> Response:
     access.platform_admin()
-    return index_page(PLATFORM, PLACE)
+    return index_page(platform_scope(), PLACE)
 
 
 @bp.get("/platform/uptake/<name>.csv")
 @login_required
 def view_csv(name: str) -> Response:
     access.platform_admin()
-    return view_csv_for(PLATFORM, PLACE, name)
+    return view_csv_for(platform_scope(), PLACE, name)
 
 
 @bp.get("/platform/uptake/<name>")
 @login_required
 def view_page(name: str) -> Response:
     access.platform_admin()
-    return view_page_for(PLATFORM, PLACE, name)
+    return view_page_for(platform_scope(), PLACE, name)

@@ -125,6 +125,8 @@ def run(name: str, scope: Scope, filters: Filters) -> Result:
         raise KeyError(name)
     if filters.unit is not None and (scope.platform or scope.unit_by_public_id(filters.unit) is None):
         raise FilterError("unknown unit")
+    if scope.platform and filters.deck is not None and filters.deck not in scope.public_decks:
+        raise FilterError("deck: unknown deck")  # one organisation's own deck is not the platform's to name
     k = k_value()
     rows = view.compute(scope, filters)
     kinds = {c.key: c.kind for c in view.columns}

@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 
 from ..extensions import db
-from ..models import OrgUnit
+from ..live import decks as live_decks
+from ..models import OrgUnit, StudioDeck, Visibility
 
 
 @dataclass(frozen=True)
@@ -25,6 +26,10 @@ class Scope:
 
     organisation_id: int | None
     units: dict[int, Unit] = field(default_factory=dict)
+    # The platform's: decks every organisation may play (deck files, shared studio decks). Any
+    # other deck is one organisation's own, so across organisations it is never shown by name:
+    # its tables count in one row for all organisations' own decks (``OWN_DECKS``).
+    public_decks: frozenset[str] = frozenset()
 
     @property
     def platform(self) -> bool:
@@ -66,4 +71,12 @@ def organisation_scope(organisation_id: int) -> Scope:
     )
 
 
-PLATFORM = Scope(None)
+OWN_DECKS = "~own"  # no slug has a "~" (the deck format's pattern), so no deck is taken for it
+
+
+def platform_scope() -> Scope:
+    """Across organisations: no units, and the decks that may be named (see ``Scope.public_decks``)."""
+    shared = db.session.scalars(
+        select(StudioDeck.slug).where(StudioDeck.visibility == Visibility.SHARED.value)
+    )
+    return Scope(None, public_decks=frozenset(live_decks.installed()) | frozenset(shared))

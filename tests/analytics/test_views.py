@@ -17,7 +17,7 @@ from sqlalchemy import event, update
 from koerskaart.analytics import views
 from koerskaart.analytics.cells import Small
 from koerskaart.analytics.filters import FilterError, Filters
-from koerskaart.analytics.scope import PLATFORM, Scope, organisation_scope
+from koerskaart.analytics.scope import Scope, organisation_scope, platform_scope
 from koerskaart.extensions import db
 from koerskaart.live import usage
 from koerskaart.models import OrgUnit, UsageFact
@@ -112,7 +112,7 @@ def test_pending_facts_and_other_organisations_never_count(ctx: Flask) -> None:
     db.session.execute(update(UsageFact).where(*pending).values(cohort_on=None))
     db.session.commit()
     assert sum(column(run("decks", organisation_scope(mine)), "tables")) == 3
-    assert sum(column(run("decks", PLATFORM), "tables")) == 9
+    assert sum(column(run("decks", platform_scope()), "tables")) == 9
 
 
 def test_players_per_table_hides_a_second_bucket_when_one_alone_would_be_worked_out(ctx: Flask) -> None:
@@ -231,23 +231,23 @@ def test_the_platform_sees_totals_by_deck_and_never_a_unit(ctx: Flask) -> None:
     data.tables(first, date(2025, 2, 1), count=3, unit=secret, reached=3)
     data.tables(second, date(2025, 2, 1), count=3, reached=0)
     data.events(second, date(2025, 2, 1))
-    assert run("totals", PLATFORM) == [{"organisations": 2, "tables": 6, "players": 24, "events": 3}]
-    completion = views.run("completion", PLATFORM, Filters(**Q1))
+    assert run("totals", platform_scope()) == [{"organisations": 2, "tables": 6, "players": 24, "events": 3}]
+    completion = views.run("completion", platform_scope(), Filters(**Q1))
     assert completion.rows == [
         {"group": "Test deck", "tables": 6, "reached": 3, "share": 50.0},
         {"group": "Total", "tables": 6, "reached": 3, "share": 50.0},
     ]
     assert str(completion.columns[0].label) == "Deck"
     for view in views.platform_views():
-        text = repr(views.run(view.name, PLATFORM, Filters(**Q1)).rows)
+        text = repr(views.run(view.name, platform_scope(), Filters(**Q1)).rows)
         assert "Geheime" not in text and "No unit" not in text
     for name in ("units", "requested-vs-played"):
         with pytest.raises(KeyError):
-            views.run(name, PLATFORM, Filters(**Q1))
+            views.run(name, platform_scope(), Filters(**Q1))
     with pytest.raises(KeyError):
         views.run("totals", organisation_scope(first), Filters(**Q1))
     with pytest.raises(FilterError):
-        views.run("decks", PLATFORM, Filters(**Q1, unit=secret.public_id))
+        views.run("decks", platform_scope(), Filters(**Q1, unit=secret.public_id))
 
 
 FORBIDDEN = ("tables", "seats", "rounds", "answers", "team_actions", "card_feedback", "conferences")
@@ -269,10 +269,34 @@ def test_views_read_the_facts_and_the_units_only(ctx: Flask) -> None:
         for view in views.organisation_views():
             views.run(view.name, scope, Filters(**Q1))
         for view in views.platform_views():
-            views.run(view.name, PLATFORM, Filters(**Q1))
+            views.run(view.name, platform_scope(), Filters(**Q1))
     finally:
         event.remove(engine, "before_cursor_execute", record)
     assert statements
     for statement in statements:
         words = set(statement.replace(",", " ").replace("(", " ").replace(")", " ").replace('"', " ").split())
         assert not words & set(FORBIDDEN), statement
+
+
+def test_across_organisations_an_organisations_own_deck_is_never_named(ctx: Flask) -> None:
+    """A deck only one organisation plays (its private studio deck) would show that organisation's
+    figures by name: across organisations it counts in one row of all organisations' own decks,
+    its cards are left out, and it cannot be asked for."""
+    first, second = org(), org("beheer@west.example", "Gemeente West")
+    data.tables(first, date(2025, 2, 1), count=3, deck="eigen-deck", route="eigen-route", cards=("geheim",))
+    data.tables(second, date(2025, 2, 1), count=3)
+    platform = platform_scope()
+    assert "eigen-deck" not in platform.public_decks and "proefdeck" in platform.public_decks
+    decks = run("decks", platform)
+    assert sorted(row["deck"] for row in decks) == ["proefdeck", "~own"]
+    assert sorted(row["title"] for row in decks) == ["Organisations' own decks", "Test deck"]
+    routes = views.run("routes", platform, Filters(**Q1)).rows
+    assert {row["route"] for row in routes} == {"Their own routes", "Whole deck"}
+    cards = views.run("cards", platform, Filters(**Q1)).rows
+    assert cards and all(row["deck"] == "proefdeck" for row in cards)
+    everything = repr([views.run(v.name, platform, Filters(**Q1)).rows for v in views.platform_views()])
+    assert "eigen" not in everything and "geheim" not in everything
+    with pytest.raises(FilterError):
+        views.run("decks", platform, Filters(**Q1, deck="eigen-deck"))
+    # The organisation itself sees its own deck by name.
+    assert [row["deck"] for row in run("decks", organisation_scope(first))] == ["eigen-deck"]
