@@ -142,10 +142,11 @@ register(
 
 
 def _decks(scope: Scope, filters: Filters) -> list[Row]:
+    deck = deck_key(scope)  # one expression object: PostgreSQL must see GROUP BY = SELECT
     rows = db.session.execute(
-        facts(deck_key(scope), func.count(), func.sum(_fact.c.players), scope=scope, filters=filters)
-        .group_by(deck_key(scope))
-        .order_by(func.count().desc(), deck_key(scope))
+        facts(deck, func.count(), func.sum(_fact.c.players), scope=scope, filters=filters)
+        .group_by(deck)
+        .order_by(func.count().desc(), deck)
     ).all()
     return [
         {"deck": slug, "title": deck_title(slug), "tables": int(n), "players": int(players or 0)}

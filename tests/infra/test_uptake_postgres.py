@@ -17,8 +17,8 @@ from sqlalchemy import select
 from koerskaart import create_app
 from koerskaart.analytics import token_services
 from koerskaart.analytics.filters import parse
-from koerskaart.analytics.scope import organisation_scope
-from koerskaart.analytics.views import organisation_views, run
+from koerskaart.analytics.scope import organisation_scope, platform_scope
+from koerskaart.analytics.views import organisation_views, platform_views, run
 from koerskaart.config import TestingConfig, database_url
 from koerskaart.content import load_deck_file
 from koerskaart.engine import actions as act
@@ -184,6 +184,12 @@ def figures(app: Flask) -> dict[str, Any]:
                 found["api:" + label] = (body["filters"] | {"unit": None}, body["rows"])
         units = client.get("/api/v1/units", headers=headers).get_json()["units"]
         found[f"{organisation.name}/units"] = [(u["path"], u["archived"]) for u in units]
+    # Across organisations too: the platform groups by deck through a CASE (an organisation's own
+    # deck is never named), which PostgreSQL groups only when SELECT and GROUP BY are one expression.
+    platform = platform_scope()
+    for view in platform_views():
+        for args in ({"start": "2024-01-01", "end": "2028-12-31", "period": "quarter"},):
+            found[f"platform/{view.name}"] = [dict(row) for row in run(view.name, platform, parse(args)).rows]
     return found
 
 
